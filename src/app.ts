@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
+import type { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { DatabasePool } from 'slonik';
+import { z } from 'zod';
+import type { Config } from './config.ts';
+import { problemFromDatabaseError } from './db/errors.ts';
+import { sql } from './db/sql.ts';
+import { docsRouter } from './http/docs.ts';
+import { handlers, publicOperations } from './http/handlers.ts';
+import { bearerToken, verifyAccessToken } from './http/auth.ts';
+import type { OperationContext, OperationId } from './http/operation.ts';
+import { Problem, problems } from './http/problem.ts';
+import { fieldErrors } from './http/validation-errors.ts';
+import { paths } from './paths.ts';
+
+export type AppServices = { config: Config; pool: DatabasePool; logger: Logger };
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function hasBody(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function sendProblem(request: Request, response: Response, problem: Problem): void {
+  response
+    .status(problem.status)
+    .set(problem.headers)
+    .type('application/problem+json')
+    .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', String(request.id))));
+}
+
+/**
+ * openapi-backend checks the document against the OpenAPI 3.0 meta-schema only, which rejects
+ * valid 3.1 (`examples`, `const`, type arrays). The contract is validated by `redocly lint` in CI
+ * instead; everything else (routing, request and response validation, strict fail-closed
+ * handling) is openapi-backend's own.
+ */
+class OpenAPI31Backend extends OpenAPIBackend {
+  override validateDefinition() {
+    return this.document;
+  }
+}
+
+export async function createApp({ config, pool, logger }: AppServices): Promise<express.Express> {
+  const definition = JSON.parse(readFileSync(paths.bundledSpecJson, 'utf8')) as Document;
+  const api = new OpenAPI31Backend({
+    definition,
+    strict: true,
+    validate: true,
+    coerceTypes: true,
+    ajvOpts: { allErrors: true, useDefaults: true },
+    customizeAjv: (ajv: Ajv) => {
+      // Full format checks: 2026-02-30 is not a date, "abc" is not a uuid.
+      addFormats.default(ajv, { mode: 'full' });
+      return ajv;
+    },
+  });
+
+  api.registerSecurityHandler('bearerAuth', async (context: Context) => {
+    const header = context.request.headers.authorization;
+    const token = bearerToken(Array.isArray(header) ? header[0] : header);
+    return token ? verifyAccessToken(token, config) : undefined;
+  });
+
+  api.register({
+    notFound: () => {
+      throw problems.notFound('No such endpoint.');
+    },
+    methodNotAllowed: (context: Context) => {
+      const allowed = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((method) =>
+        api.router.matchOperation({ ...context.request, method }),
+      );
+      throw problems.methodNotAllowed(allowed);
+    },
+    unauthorizedHandler: () => {
+      throw problems.unauthorized();
+    },
+    validationFail: (context: Context) => {
+      throw problems.validation(fieldErrors(context.validation.errors ?? []));
+    },
+  });
+
+  const isPublic = new Set<string>(publicOperations);
+  for (const [operationId, handler] of Object.entries(handlers) as [OperationId, (c: never) => Promise<unknown>][]) {
+    api.register(operationId, async (context: Context, request: Request, response: Response) => {
+      const base: OperationContext<OperationId> = {
+        operationId,
+        path: context.request.params as never,
+        query: context.request.query as never,
+        headers: request.headers,
+        body: context.request.requestBody as never,
+        requestId: String(request.id),
+        log: request.log,
+        config,
+        pool,
+      };
+      const userId = context.security?.bearerAuth as string | undefined;
+      const reply = (
+        isPublic.has(operationId)
+          ? await handler(base as never)
+          : await pool.transaction(async (db) => {
+              const known = await db.oneFirst(sql.type(z.object({ known: z.boolean() }))`
+                select app_begin_request(${userId ?? null}) as known
+              `);
+              if (!known) throw problems.unauthorized('The user this token was issued to no longer exists.');
+              return handler({ ...base, userId, db } as never);
+            })
+      ) as { status: number; body?: unknown; headers?: Record<string, string> };
+
+      if (config.validateResponses) {
+        const result = api.validateResponse(reply.body, context.operation, reply.status);
+        if (result.errors?.length) {
+          request.log.error({ operationId, status: reply.status, errors: result.errors }, 'response violates the contract');
+          throw problems.internal(new Error(`${operationId} ${reply.status} response violates the contract`));
+        }
+      }
+      response.status(reply.status).set(reply.headers ?? {});
+      if (reply.body === undefined) response.end();
+      else response.type('application/json').send(JSON.stringify(reply.body));
+    });
+  }
+  await api.init();
+  assertPublicOperations(definition, isPublic);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (request, response) => {
+        const incoming = request.headers['x-request-id'];
+        const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+        response.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_request, response, error) =>
+        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    }),
+  );
+  // The docs pages bring their own scripts; API answers are JSON and need no CSP.
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(docsRouter(definition));
+
+  app.use((request, _response, next) => {
+    if (hasBody(request) && !request.is(['application/json', 'application/*+json'])) {
+      next(new Problem({ status: 415, type: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send the body as application/json.' }));
+      return;
+    }
+    next();
+  });
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use((request, response, next) => {
+    api
+      .handleRequest(
+        {
+          method: request.method,
+          path: request.path,
+          query: request.query as Record<string, string | string[]>,
+          headers: request.headers as Record<string, string | string[]>,
+          body: request.body,
+        },
+        request,
+        response,
+      )
+      .catch(next);
+  });
+
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) {
+      next(error);
+      return;
+    }
+    sendProblem(request, response, toProblem(error, request));
+  });
+  return app;
+}
+
+/** Any error as the problem it answers with; unknown errors are logged and become a bare 500. */
+function toProblem(error: unknown, request: Request): Problem {
+  if (error instanceof Problem) {
+    if (error.status >= 500) request.log.error({ err: error.cause ?? error }, error.message);
+    return error;
+  }
+  const bodyParserError = error as { type?: string; status?: number };
+  if (bodyParserError.type === 'entity.parse.failed') {
+    return problems.validation([{ pointer: '#', in: 'body', message: 'is not valid JSON' }], 'The request body is not valid JSON.');
+  }
+  if (bodyParserError.type === 'entity.too.large') {
+    return new Problem({ status: 413, type: 'payload-too-large', title: 'Payload too large', detail: 'The request body exceeds 1 MiB.' });
+  }
+  if (bodyParserError.type === 'charset.unsupported' || bodyParserError.type === 'encoding.unsupported') {
+    return new Problem({ status: 415, type: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send the body as UTF-8 JSON.' });
+  }
+  const fromDatabase = problemFromDatabaseError(error);
+  if (fromDatabase) {
+    if (fromDatabase.status >= 500) request.log.error({ err: error }, 'database unavailable');
+    return fromDatabase;
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return problems.internal(error);
+}
+
+/** The handler map's idea of which operations are public must be the spec's (`security: []`). */
+function assertPublicOperations(definition: Document, isPublic: Set<string>): void {
+  const fromSpec = new Set<string>();
+  for (const pathItem of Object.values(definition.paths ?? {})) {
+    for (const operation of Object.values(pathItem ?? {})) {
+      if (operation && typeof operation === 'object' && 'operationId' in operation && Array.isArray(operation.security) && operation.security.length === 0) {
+        fromSpec.add(String(operation.operationId));
+      }
+    }
+  }
+  const mismatch = [...fromSpec].filter((id) => !isPublic.has(id)).concat([...isPublic].filter((id) => !fromSpec.has(id)));
+  if (mismatch.length) throw new Error(`public operations disagree with the spec: ${mismatch.join(', ')}`);
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { paths } from './paths.ts';
+
+export type Config = {
+  env: 'production' | 'development' | 'test';
+  port: number;
+  /** Absent: npm start runs an embedded PostgreSQL in .data/. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  logLevel: string;
+  webConcurrency: number;
+  /** Hold every response to the contract (development and test); a mismatch answers 500. */
+  validateResponses: boolean;
+  dataDir: string;
+};
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}`);
+  }
+  return value;
+}
+
+/** DATABASE_URL, or one assembled from DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD/DB_SSLMODE (ECS secrets). */
+function databaseUrl(env: Env): string | undefined {
+  if (env.DATABASE_URL) return env.DATABASE_URL;
+  if (!env.DB_HOST) return undefined;
+  const user = encodeURIComponent(env.DB_USER ?? 'postgres');
+  const password = env.DB_PASSWORD ? `:${encodeURIComponent(env.DB_PASSWORD)}` : '';
+  const name = encodeURIComponent(env.DB_NAME ?? 'spendsense');
+  const sslMode = env.DB_SSLMODE ? `?sslmode=${encodeURIComponent(env.DB_SSLMODE)}` : '';
+  return `postgres://${user}${password}@${env.DB_HOST}:${env.DB_PORT ?? '5432'}/${name}${sslMode}`;
+}
+
+/**
+ * In development a secret is generated once and kept in .data/ so tokens survive restarts and
+ * every worker process agrees on it; production must bring its own.
+ */
+function jwtSecret(env: Env, appEnv: Config['env'], dataDir: string): string {
+  const secret = env.JWT_SECRET;
+  if (secret !== undefined) {
+    if (secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+    return secret;
+  }
+  if (appEnv === 'production') throw new ConfigError('JWT_SECRET is required in production');
+  const file = `${dataDir}/jwt-secret`;
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const generated = randomBytes(48).toString('base64url');
+    writeFileSync(file, generated, { mode: 0o600, flag: 'wx' });
+    return generated;
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const appEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
+  const dataDir = env.DATA_DIR ?? paths.dataDir;
+  const url = databaseUrl(env);
+  if (appEnv === 'production' && url === undefined) {
+    throw new ConfigError('DATABASE_URL (or DB_HOST and friends) is required in production');
+  }
+  return {
+    env: appEnv,
+    port: integer(env, 'PORT', 8000, 0, 65535),
+    databaseUrl: url,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    jwtSecret: jwtSecret(env, appEnv, dataDir),
+    jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400),
+    logLevel: env.LOG_LEVEL ?? (appEnv === 'test' ? 'silent' : 'info'),
+    webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1, 64),
+    validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === 'true' : appEnv !== 'production',
+    dataDir,
+  };
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { readMigrations } from '../../db/migrate.ts';
+import { sql } from '../../db/sql.ts';
+import type { Handler } from '../../http/operation.ts';
+import { problems } from '../../http/problem.ts';
+
+const expectedVersions = readMigrations().then((migrations) => migrations.map((migration) => migration.version));
+
+export const getHealth: Handler<'getHealth'> = async () => ({ status: 200, body: { status: 'ok' } });
+
+export const getReadiness: Handler<'getReadiness'> = async ({ pool }) => {
+  let applied: readonly number[];
+  try {
+    applied = await pool.anyFirst(sql.type(z.object({ version: z.number() }))`select version from schema_migrations`);
+  } catch {
+    throw problems.serviceUnavailable('The database is unreachable.');
+  }
+  const missing = (await expectedVersions).filter((version) => !applied.includes(version));
+  if (missing.length) throw problems.serviceUnavailable(`${missing.length} migration(s) not yet applied.`);
+  return { status: 200, body: { status: 'ok', checks: { database: 'ok', migrations: 'ok' } } };
+};

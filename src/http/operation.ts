@@ -1,0 +1,58 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { operations } from '../generated/api.ts';
+
+export type OperationId = keyof operations;
+
+type Parameters<Op extends OperationId> = operations[Op]['parameters'];
+type Part<P, K extends string> = K extends keyof P ? (undefined extends P[K] ? Exclude<P[K], undefined> | Record<string, never> : P[K]) : Record<string, never>;
+
+type JsonContent<T> = T extends { content: { 'application/json': infer Body } } ? Body : undefined;
+export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody: infer B }
+  ? JsonContent<B>
+  : operations[Op] extends { requestBody?: infer B }
+    ? JsonContent<B> | undefined
+    : undefined;
+
+type Responses<Op extends OperationId> = operations[Op]['responses'];
+type SuccessStatus<Op extends OperationId> = Extract<keyof Responses<Op>, 200 | 201 | 202 | 204>;
+
+/** What a handler answers: a success status of its operation with that status's typed body. */
+export type Reply<Op extends OperationId> = {
+  [S in SuccessStatus<Op>]: {
+    status: S;
+    body: JsonContent<Responses<Op>[S]>;
+    headers?: Record<string, string>;
+  };
+}[SuccessStatus<Op>];
+
+/** Everything an operation's handler gets: the validated request and the services it may use. */
+export type OperationContext<Op extends OperationId> = {
+  operationId: Op;
+  path: Part<Parameters<Op>, 'path'>;
+  query: Part<Parameters<Op>, 'query'>;
+  headers: IncomingHttpHeaders;
+  body: RequestBody<Op>;
+  requestId: string;
+  log: Logger;
+  config: Config;
+  /** The owner-free pool, for operations that act before a user is known (sign-up, sign-in, probes). */
+  pool: DatabasePool;
+};
+
+/** Authenticated operations run inside one transaction in which the caller is named for RLS. */
+export type UserContext<Op extends OperationId> = OperationContext<Op> & {
+  userId: string;
+  db: DatabaseTransactionConnection;
+};
+
+type PublicOperationId = (typeof import('./handlers.ts'))['publicOperations'][number];
+
+export type Handler<Op extends OperationId> = Op extends PublicOperationId
+  ? (context: OperationContext<Op>) => Promise<Reply<Op>>
+  : (context: UserContext<Op>) => Promise<Reply<Op>>;
+
+/** The handler map: a spec operation without a handler (or a stray one) fails to compile. */
+export type HandlerMap = { [Op in OperationId]: Handler<Op> };

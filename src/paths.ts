@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+
+// src/ and dist/ both sit one level below the project root, so this holds for both.
+export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export const paths = {
+  bundledSpecJson: `${projectRoot}src/generated/openapi.json`,
+  bundledSpecYaml: `${projectRoot}src/generated/openapi.yaml`,
+  referenceHtml: `${projectRoot}dist/reference.html`,
+  migrations: `${projectRoot}sql/migrations`,
+  dataDir: `${projectRoot}.data`,
+};
