@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
-import type { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { Context, Document } from 'openapi-backend';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DatabasePool } from 'slonik';
@@ -12,13 +9,13 @@ import { z } from 'zod';
 import type { Config } from './config.ts';
 import { problemFromDatabaseError } from './db/errors.ts';
 import { sql } from './db/sql.ts';
+import { createContractBackend, loadContract } from './http/contract.ts';
 import { docsRouter } from './http/docs.ts';
 import { handlers, publicOperations } from './http/handlers.ts';
 import { bearerToken, verifyAccessToken } from './http/auth.ts';
 import type { OperationContext, OperationId } from './http/operation.ts';
 import { Problem, problems } from './http/problem.ts';
 import { fieldErrors } from './http/validation-errors.ts';
-import { paths } from './paths.ts';
 
 export type AppServices = { config: Config; pool: DatabasePool; logger: Logger };
 
@@ -37,32 +34,9 @@ function sendProblem(request: Request, response: Response, problem: Problem): vo
     .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', String(request.id))));
 }
 
-/**
- * openapi-backend checks the document against the OpenAPI 3.0 meta-schema only, which rejects
- * valid 3.1 (`examples`, `const`, type arrays). The contract is validated by `redocly lint` in CI
- * instead; everything else (routing, request and response validation, strict fail-closed
- * handling) is openapi-backend's own.
- */
-class OpenAPI31Backend extends OpenAPIBackend {
-  override validateDefinition() {
-    return this.document;
-  }
-}
-
 export async function createApp({ config, pool, logger }: AppServices): Promise<express.Express> {
-  const definition = JSON.parse(readFileSync(paths.bundledSpecJson, 'utf8')) as Document;
-  const api = new OpenAPI31Backend({
-    definition,
-    strict: true,
-    validate: true,
-    coerceTypes: true,
-    ajvOpts: { allErrors: true, useDefaults: true },
-    customizeAjv: (ajv: Ajv) => {
-      // Full format checks: 2026-02-30 is not a date, "abc" is not a uuid.
-      addFormats.default(ajv, { mode: 'full' });
-      return ajv;
-    },
-  });
+  const definition = loadContract();
+  const api = createContractBackend(definition);
 
   api.registerSecurityHandler('bearerAuth', async (context: Context) => {
     const header = context.request.headers.authorization;

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import type { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { OpenAPIBackend, type Document } from 'openapi-backend';
+import { paths } from '../paths.ts';
+
+/**
+ * openapi-backend checks the document against the OpenAPI 3.0 meta-schema only, which rejects
+ * valid 3.1 (`examples`, `const`, type arrays). The contract is validated by `redocly lint` in CI
+ * instead; everything else (routing, request and response validation, strict fail-closed
+ * handling) is openapi-backend's own.
+ */
+class OpenAPI31Backend extends OpenAPIBackend {
+  override validateDefinition() {
+    return this.document;
+  }
+}
+
+export function loadContract(): Document {
+  return JSON.parse(readFileSync(paths.bundledSpecJson, 'utf8')) as Document;
+}
+
+/** The contract as an openapi-backend: the app routes and validates with it, tests check answers with it. */
+export function createContractBackend(definition: Document): OpenAPIBackend {
+  return new OpenAPI31Backend({
+    definition,
+    strict: true,
+    validate: true,
+    coerceTypes: true,
+    ajvOpts: { allErrors: true, useDefaults: true },
+    customizeAjv: (ajv: Ajv) => {
+      // Full format checks: 2026-02-30 is not a date, "abc" is not a uuid.
+      addFormats.default(ajv, { mode: 'full' });
+      return ajv;
+    },
+  });
+}
