@@ -144,6 +144,369 @@ export interface paths {
         patch: operations["updateAccount"];
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the current user
+         * @description The user the bearer token or API key belongs to.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete the current user and all their data
+         * @description Erases the user and every row that belongs to them — accounts, transactions, categories, budgets, API keys. Irreversible; tokens stop working at once.
+         */
+        delete: operations["deleteMe"];
+        options?: never;
+        head?: never;
+        /**
+         * Update the current user
+         * @description Changes the name, the default currency (used when a budget or report names none), or the password (with the current one).
+         */
+        patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API keys
+         * @description The caller's API keys, oldest first, without their secrets.
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key
+         * @description Creates a personal API key (`ss_` followed by 256 random bits) and shows its secret this
+         *     once; only a hash is stored. Send it as `Authorization: Bearer ss_…`. Not idempotent on
+         *     purpose: replaying the answer would mean storing the secret.
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key
+         * @description The key stops working at once.
+         */
+        delete: operations["deleteApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List categories
+         * @description The caller's categories, groups and their children alike, oldest first. A new user starts with a default taxonomy.
+         */
+        get: operations["listCategories"];
+        put?: never;
+        /**
+         * Create a category
+         * @description Creates a group (no `parent_id`) or a category inside a group. Only two levels exist: the
+         *     parent must itself be a group. Names are unique within a group (409).
+         */
+        post: operations["createCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a category
+         * @description One category.
+         */
+        get: operations["getCategory"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a category
+         * @description Deletes a category. Its transactions become uncategorized, or move to `reassign_to` (which
+         *     also takes over its budgets). A group that still has categories answers 409, and so does a
+         *     category that budgets use when no `reassign_to` is given.
+         */
+        delete: operations["deleteCategory"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a category
+         * @description Renames, moves (between groups, or to the top level), changes the kind of, archives or restores a category. The two-level and same-kind rules still hold (422).
+         */
+        patch: operations["updateCategory"];
+        trace?: never;
+    };
+    "/v1/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List transactions
+         * @description The caller's transactions, newest date first, filtered and paged with a keyset cursor that
+         *     stays stable while new transactions arrive. All filters combine with AND.
+         */
+        get: operations["listTransactions"];
+        put?: never;
+        /**
+         * Record a transaction
+         * @description Records one transaction on one of the caller's accounts, in that account's currency; the
+         *     account's balance follows at once. An unknown or foreign `account_id` or `category_id`
+         *     answers 422; a repeated `external_id` on the same account answers 409.
+         */
+        post: operations["createTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transactions/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record up to 1000 transactions at once
+         * @description Records every transaction or none: one bad item (pointed at as `#/transactions/<index>/…`)
+         *     rejects the batch and nothing is written. The body must fit in 1 MiB.
+         */
+        post: operations["createTransactionBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transactions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a transaction
+         * @description One transaction.
+         */
+        get: operations["getTransaction"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a transaction
+         * @description Deletes it; the account's balance follows. Deleting one leg of a transfer deletes both.
+         */
+        delete: operations["deleteTransaction"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a transaction
+         * @description Changes any of its fields; the balances of the accounts involved follow. Setting
+         *     `category_id` marks it `categorized_by: user`; null uncategorizes it. A transfer leg keeps
+         *     its account and amount (422).
+         */
+        patch: operations["updateTransaction"];
+        trace?: never;
+    };
+    "/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move money between two of your accounts
+         * @description Records a transfer as two linked transactions — `-amount` on the source, `+to_amount`
+         *     (or `+amount`) on the destination — sharing a `transfer_id`, in a `transfer` category.
+         *     Reports and budgets never count them as spending or income.
+         */
+        post: operations["createTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a transfer
+         * @description Both legs of a transfer, by its `transfer_id`.
+         */
+        get: operations["getTransfer"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a transfer
+         * @description Deletes both legs; both balances follow.
+         */
+        delete: operations["deleteTransfer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List budgets
+         * @description The caller's budgets, oldest first.
+         */
+        get: operations["listBudgets"];
+        put?: never;
+        /**
+         * Create a budget
+         * @description A spending limit per period for one category (and its children) or, without `category_id`, for all spending.
+         */
+        post: operations["createBudget"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/budgets/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get every budget's status
+         * @description The status of each of the caller's budgets at `date`, oldest budget first.
+         */
+        get: operations["listBudgetStatuses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/budgets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a budget
+         * @description One budget's settings; its progress is at `/v1/budgets/{id}/status`.
+         */
+        get: operations["getBudget"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a budget
+         * @description Deletes the budget; transactions are untouched.
+         */
+        delete: operations["deleteBudget"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a budget
+         * @description Changes any of its settings.
+         */
+        patch: operations["updateBudget"];
+        trace?: never;
+    };
+    "/v1/budgets/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a budget's status
+         * @description Where the budget stands in the period that contains `date`.
+         */
+        get: operations["getBudgetStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -403,6 +766,497 @@ export interface components {
             /** @description Archive or restore the account. */
             archived?: boolean;
         };
+        /**
+         * UserUpdate
+         * @description The fields to change; at least one. Changing the password needs `current_password` as well
+         *     as `new_password`.
+         */
+        UserUpdate: {
+            /** @description How the user likes to be addressed; null clears it. */
+            name?: string | null;
+            default_currency?: components["schemas"]["CurrencyCode"];
+            /** @description The password in use now; required with `new_password`. */
+            current_password?: string;
+            new_password?: components["schemas"]["Password"];
+        };
+        /**
+         * Id
+         * Format: uuid
+         * @description A server-generated identifier.
+         * @example 0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11
+         */
+        Id: string;
+        /**
+         * NullableTimestamp
+         * Format: date-time
+         * @description An RFC 3339 timestamp in UTC, or null.
+         */
+        NullableTimestamp: string | null;
+        /**
+         * Timestamp
+         * Format: date-time
+         * @description An RFC 3339 timestamp in UTC.
+         * @example 2026-03-14T09:30:00.000Z
+         */
+        Timestamp: string;
+        /**
+         * ApiKey
+         * @description A personal API key. The secret is shown once, at creation; afterwards only its prefix.
+         */
+        ApiKey: {
+            id: components["schemas"]["Id"];
+            /** @description What the key is for. */
+            name: string;
+            /**
+             * @description The first characters of the secret, to tell keys apart.
+             * @example ss_Xk3v9Q
+             */
+            prefix: string;
+            expires_at: components["schemas"]["NullableTimestamp"];
+            last_used_at: components["schemas"]["NullableTimestamp"];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * ApiKeyPage
+         * @description One page of API keys, oldest first.
+         */
+        ApiKeyPage: {
+            data: components["schemas"]["ApiKey"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * ApiKeyCreate
+         * @description A new API key.
+         */
+        ApiKeyCreate: {
+            /** @description What the key is for. */
+            name: string;
+            /**
+             * Format: date-time
+             * @description When the key stops working; in the future. Never, when absent.
+             */
+            expires_at?: string;
+        };
+        /**
+         * ApiKeyWithSecret
+         * @description A new API key with its secret. Store the secret now; it cannot be shown again.
+         */
+        ApiKeyWithSecret: {
+            id: components["schemas"]["Id"];
+            /** @description What the key is for. */
+            name: string;
+            /** @description The first characters of the secret, to tell keys apart. */
+            prefix: string;
+            /** @description Send as `Authorization` `Bearer <secret>`. 256 random bits. */
+            secret: string;
+            expires_at: components["schemas"]["NullableTimestamp"];
+            last_used_at: components["schemas"]["NullableTimestamp"];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * CategoryKind
+         * @description `expense` categories count as spending, `income` as income; `transfer` marks money moving
+         *     between the user's own accounts, which is neither.
+         * @enum {string}
+         */
+        CategoryKind: "expense" | "income" | "transfer";
+        /**
+         * CategoryName
+         * @description Unique among the categories of the same group (case-insensitive).
+         * @example Groceries
+         */
+        CategoryName: string;
+        /**
+         * NullableId
+         * Format: uuid
+         * @description An identifier, or null.
+         */
+        NullableId: string | null;
+        /**
+         * Category
+         * @description A category of a two-level taxonomy: groups (`parent_id: null`) hold categories. A category
+         *     has its group's kind.
+         */
+        Category: {
+            id: components["schemas"]["Id"];
+            name: components["schemas"]["CategoryName"];
+            parent_id: components["schemas"]["NullableId"];
+            kind: components["schemas"]["CategoryKind"];
+            /** @description Archived categories stay on old transactions but are hidden from pickers. */
+            archived: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * CategoryPage
+         * @description One page of categories, oldest first.
+         */
+        CategoryPage: {
+            data: components["schemas"]["Category"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * CategoryCreate
+         * @description A new group (no `parent_id`; `kind` required) or a category in a group (`kind` defaults to the group's).
+         */
+        CategoryCreate: {
+            name: components["schemas"]["CategoryName"];
+            /**
+             * Format: uuid
+             * @description The group this category belongs to; itself a top-level category.
+             */
+            parent_id?: string;
+            kind?: components["schemas"]["CategoryKind"];
+        };
+        /**
+         * CategoryUpdate
+         * @description The fields to change; at least one.
+         */
+        CategoryUpdate: {
+            name?: components["schemas"]["CategoryName"];
+            parent_id?: components["schemas"]["NullableId"];
+            kind?: components["schemas"]["CategoryKind"];
+            archived?: boolean;
+        };
+        /**
+         * Date
+         * Format: date
+         * @description A calendar date, `YYYY-MM-DD`, between 1900-01-01 and 2199-12-31.
+         * @example 2026-03-14
+         */
+        Date: string;
+        /**
+         * Description
+         * @description The raw statement text.
+         * @example CARD 4411 BLUE BOTTLE COFFEE SF
+         */
+        Description: string;
+        /**
+         * Tags
+         * @description Free-form labels, at most 20, no duplicates.
+         * @example [
+         *       "business",
+         *       "reimbursable"
+         *     ]
+         */
+        Tags: string[];
+        /**
+         * TransactionStatus
+         * @description `pending` until the bank settles it, then `posted`.
+         * @enum {string}
+         */
+        TransactionStatus: "pending" | "posted";
+        /**
+         * Transaction
+         * @description Money in (positive `amount`) or out (negative) of one account on one date, in the account's
+         *     currency.
+         */
+        Transaction: {
+            id: components["schemas"]["Id"];
+            account_id: components["schemas"]["Id"];
+            date: components["schemas"]["Date"];
+            amount: components["schemas"]["MinorUnits"];
+            currency: components["schemas"]["CurrencyCode"];
+            description: components["schemas"]["Description"];
+            /** @description The clean merchant name. */
+            merchant: string | null;
+            category_id: components["schemas"]["NullableId"];
+            /**
+             * @description Who set the category; null when uncategorized.
+             * @enum {string|null}
+             */
+            categorized_by: "user" | "rule" | "model" | null;
+            /** @description The user's own notes. */
+            notes: string | null;
+            tags: components["schemas"]["Tags"];
+            /** @description The bank's identifier of this transaction, if any. */
+            external_id: string | null;
+            status: components["schemas"]["TransactionStatus"];
+            /**
+             * Format: uuid
+             * @description Set on both legs of a transfer between the user's own accounts.
+             */
+            transfer_id: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * TransactionPage
+         * @description One page of transactions, newest date first (ties by id, descending).
+         */
+        TransactionPage: {
+            data: components["schemas"]["Transaction"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * Merchant
+         * @description The clean merchant name.
+         * @example Blue Bottle Coffee
+         */
+        Merchant: string;
+        /**
+         * Notes
+         * @description The user's own notes.
+         */
+        Notes: string;
+        /**
+         * ExternalId
+         * @description The bank's identifier of this transaction (OFX FITID, a statement reference); unique per account.
+         */
+        ExternalId: string;
+        /**
+         * TransactionCreate
+         * @description A new transaction. Its currency is the account's. Setting `category_id` marks it
+         *     `categorized_by: user`.
+         */
+        TransactionCreate: {
+            /**
+             * Format: uuid
+             * @description One of the caller's accounts.
+             */
+            account_id: string;
+            date: components["schemas"]["Date"];
+            amount: components["schemas"]["MinorUnits"];
+            description: components["schemas"]["Description"];
+            merchant?: components["schemas"]["Merchant"];
+            /**
+             * Format: uuid
+             * @description One of the caller's categories.
+             */
+            category_id?: string;
+            notes?: components["schemas"]["Notes"];
+            tags?: components["schemas"]["Tags"];
+            external_id?: components["schemas"]["ExternalId"];
+            /** @default posted */
+            status: components["schemas"]["TransactionStatus"];
+        };
+        /**
+         * TransactionBatchCreate
+         * @description Up to 1000 new transactions, created all together or not at all.
+         */
+        TransactionBatchCreate: {
+            transactions: components["schemas"]["TransactionCreate"][];
+        };
+        /**
+         * TransactionList
+         * @description The transactions created, in the order they were sent.
+         */
+        TransactionList: {
+            data: components["schemas"]["Transaction"][];
+        };
+        /**
+         * TransactionUpdate
+         * @description The fields to change; at least one. Null clears an optional field. A transfer's legs keep
+         *     their account and amount (delete the transfer and record it again instead).
+         */
+        TransactionUpdate: {
+            /**
+             * Format: uuid
+             * @description Move it to another of the caller's accounts in the same currency.
+             */
+            account_id?: string;
+            date?: components["schemas"]["Date"];
+            amount?: components["schemas"]["MinorUnits"];
+            description?: components["schemas"]["Description"];
+            /** @description The clean merchant name. */
+            merchant?: string | null;
+            category_id?: components["schemas"]["NullableId"];
+            /** @description The user's own notes. */
+            notes?: string | null;
+            tags?: components["schemas"]["Tags"];
+            /** @description The bank's identifier of this transaction. */
+            external_id?: string | null;
+            status?: components["schemas"]["TransactionStatus"];
+        };
+        /**
+         * TransferCreate
+         * @description Money moved between two of the caller's accounts: recorded as two linked transactions in a
+         *     transfer category, which reports and budgets never count as spending or income.
+         */
+        TransferCreate: {
+            /**
+             * Format: uuid
+             * @description The account the money leaves.
+             */
+            from_account_id: string;
+            /**
+             * Format: uuid
+             * @description The account the money arrives in; not the same account.
+             */
+            to_account_id: string;
+            /**
+             * Format: int64
+             * @description How much leaves `from_account_id`, positive, in its currency's minor units.
+             */
+            amount: number;
+            /**
+             * Format: int64
+             * @description How much arrives, in the destination currency's minor units. Required when the accounts' currencies differ; must be omitted or equal to `amount` when they match.
+             */
+            to_amount?: number;
+            date: components["schemas"]["Date"];
+            description?: components["schemas"]["Description"];
+            /**
+             * Format: uuid
+             * @description A `transfer` category for both legs; the default taxonomy's Transfers group when absent.
+             */
+            category_id?: string;
+            notes?: components["schemas"]["Notes"];
+        };
+        /**
+         * Transfer
+         * @description The two legs of a transfer.
+         */
+        Transfer: {
+            id: components["schemas"]["Id"];
+            from_transaction: components["schemas"]["Transaction"];
+            to_transaction: components["schemas"]["Transaction"];
+        };
+        /**
+         * BudgetName
+         * @description A name for the budget.
+         * @example Groceries
+         */
+        BudgetName: string;
+        /**
+         * BudgetAmount
+         * Format: int64
+         * @description How much may be spent per period, positive, in minor units of the budget's currency.
+         * @example 60000
+         */
+        BudgetAmount: number;
+        /**
+         * BudgetPeriod
+         * @description How often the budget renews. Periods are anchored on `start_date`: weekly every 7 days;
+         *     monthly on the same day of each month (clamped to the month's last day, so a budget starting
+         *     on the 31st renews on 28 or 29 February); yearly on the same date (29 February becomes 28
+         *     February in common years).
+         * @enum {string}
+         */
+        BudgetPeriod: "weekly" | "monthly" | "yearly";
+        /**
+         * AlertThreshold
+         * @description The share of the budget at which its state turns `warning`.
+         * @default 0.8
+         * @example 0.8
+         */
+        AlertThreshold: number;
+        /**
+         * Budget
+         * @description A spending limit per period for one category (its child categories included) or, with
+         *     `category_id: null`, for all spending, in one currency.
+         */
+        Budget: {
+            id: components["schemas"]["Id"];
+            name: components["schemas"]["BudgetName"];
+            category_id: components["schemas"]["NullableId"];
+            amount: components["schemas"]["BudgetAmount"];
+            currency: components["schemas"]["CurrencyCode"];
+            period: components["schemas"]["BudgetPeriod"];
+            start_date: components["schemas"]["Date"];
+            /** @description Carry what is left (or overspent) in one period into the next. */
+            rollover: boolean;
+            alert_threshold: components["schemas"]["AlertThreshold"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * BudgetPage
+         * @description One page of budgets, oldest first.
+         */
+        BudgetPage: {
+            data: components["schemas"]["Budget"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * BudgetCreate
+         * @description A new budget. `currency` defaults to the user's default currency.
+         */
+        BudgetCreate: {
+            name: components["schemas"]["BudgetName"];
+            category_id?: components["schemas"]["NullableId"];
+            amount: components["schemas"]["BudgetAmount"];
+            currency?: components["schemas"]["CurrencyCode"];
+            period: components["schemas"]["BudgetPeriod"];
+            start_date: components["schemas"]["Date"];
+            /**
+             * @description Carry what is left (or overspent) in one period into the next.
+             * @default false
+             */
+            rollover: boolean;
+            alert_threshold?: components["schemas"]["AlertThreshold"];
+        };
+        /**
+         * BudgetStatus
+         * @description Where a budget stands in the period containing `date`. Spending counts transactions in the
+         *     budget's currency and category (child categories included; all `expense` categories when the
+         *     budget has none): outflows minus refunds. Transfers and uncategorized transactions are not
+         *     spending.
+         */
+        BudgetStatus: {
+            budget_id: components["schemas"]["Id"];
+            name: components["schemas"]["BudgetName"];
+            currency: components["schemas"]["CurrencyCode"];
+            date: components["schemas"]["Date"];
+            period_start: components["schemas"]["Date"];
+            period_end: components["schemas"]["Date"];
+            /**
+             * Format: int64
+             * @description The budget's amount for this period.
+             */
+            budgeted: number;
+            /**
+             * Format: int64
+             * @description With rollover, what the previous periods left (negative if overspent); otherwise 0.
+             */
+            carried_over: number;
+            /**
+             * Format: int64
+             * @description Outflows minus refunds in the period so far (negative when refunds exceed spending).
+             */
+            spent: number;
+            /**
+             * Format: int64
+             * @description budgeted + carried_over − spent; negative when over.
+             */
+            remaining: number;
+            /** @description spent ÷ (budgeted + carried_over), 0 when nothing is spent; null when nothing is available but something was spent. */
+            percent_used: number | null;
+            /**
+             * @description `over` when spent exceeds what is available, `warning` from `alert_threshold`, else `ok`.
+             * @enum {string}
+             */
+            state: "ok" | "warning" | "over";
+            /**
+             * Format: int64
+             * @description Spending by the period's end if it continues at the rate so far (linear).
+             */
+            projected_spend: number;
+            /** @description Days from `date` to the period's end, `date` included. */
+            days_left: number;
+        };
+        /**
+         * BudgetStatusPage
+         * @description The status of each budget at one date, oldest budget first.
+         */
+        BudgetStatusPage: {
+            data: components["schemas"]["BudgetStatus"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * BudgetUpdate
+         * @description The fields to change; at least one.
+         */
+        BudgetUpdate: {
+            name?: components["schemas"]["BudgetName"];
+            category_id?: components["schemas"]["NullableId"];
+            amount?: components["schemas"]["BudgetAmount"];
+            currency?: components["schemas"]["CurrencyCode"];
+            period?: components["schemas"]["BudgetPeriod"];
+            start_date?: components["schemas"]["Date"];
+            rollover?: boolean;
+            alert_threshold?: components["schemas"]["AlertThreshold"];
+        };
     };
     responses: {
         /** @description No such resource — or it belongs to someone else, which looks exactly the same. */
@@ -546,6 +1400,26 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/too-many-requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "Too many attempts; retry in 60 seconds.",
+                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The request is well-formed but cannot be applied, for example an `Idempotency-Key` reused with a different body. */
         UnprocessableContent: {
             headers: {
@@ -603,11 +1477,19 @@ export interface components {
          *     version (otherwise 412). `*` matches any current version.
          */
         IfMatch: string;
+        /** @description Only on or after this date (`YYYY-MM-DD`). */
+        DateFrom: string;
+        /** @description Only on or before this date (`YYYY-MM-DD`). */
+        DateTo: string;
+        /** @description The day to evaluate the budget at; today (UTC) when absent. */
+        StatusDate: string;
     };
     requestBodies: never;
     headers: {
         /** @description The authentication scheme to use (`Bearer`). */
         WWWAuthenticate: string;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
         /** @description The URL of the created resource. */
         Location: string;
         /** @description The current version of the resource; send it back in `If-Match` to update conditionally. */
@@ -766,6 +1648,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     listAccounts: {
@@ -1009,6 +1892,1105 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current user. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user and all their data are gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
+        };
+    };
+    updateMe: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Ada Lovelace",
+                 *       "default_currency": "GBP"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UserUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; do not build it yourself. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of API keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                     *           "name": "Home dashboard",
+                     *           "prefix": "ss_Xk3v9Q",
+                     *           "expires_at": null,
+                     *           "last_used_at": "2026-03-14T09:30:00.000Z",
+                     *           "created_at": "2026-01-05T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiKeyPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Home dashboard",
+                 *       "expires_at": "2027-01-01T00:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiKeyCreate"];
+            };
+        };
+        responses: {
+            /** @description The key, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                     *       "name": "Home dashboard",
+                     *       "prefix": "ss_Xk3v9Q",
+                     *       "secret": "ss_Xk3v9QpR2m8L1c7Yb4Nf6Hs0Tq5Wd3Ve9Gj2Ka8Zx1U",
+                     *       "expires_at": "2027-01-01T00:00:00.000Z",
+                     *       "last_used_at": null,
+                     *       "created_at": "2026-01-05T09:30:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiKeyWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    deleteApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key is revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listCategories: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; do not build it yourself. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only categories of this kind. */
+                kind?: components["schemas"]["CategoryKind"];
+                /** @description Only the categories of this group. */
+                parent_id?: string;
+                /** @description Only archived (`true`) or only active (`false`) categories; both when absent. */
+                archived?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of categories. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *           "name": "Groceries",
+                     *           "parent_id": "9a1f3c1e-6b7d-4c8e-8f20-1d2e3f4a5b6c",
+                     *           "kind": "expense",
+                     *           "archived": false,
+                     *           "created_at": "2026-01-05T09:30:00.000Z",
+                     *           "updated_at": "2026-01-05T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CategoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createCategory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
+                 *     key with the same body replays the first response; with a different body it answers 422;
+                 *     while the first request is still in flight it answers 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Bakery",
+                 *       "parent_id": "9a1f3c1e-6b7d-4c8e-8f20-1d2e3f4a5b6c"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CategoryCreate"];
+            };
+        };
+        responses: {
+            /** @description The category was created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    getCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The category. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteCategory: {
+        parameters: {
+            query?: {
+                /** @description Another of the caller's categories to move the transactions and budgets to. */
+                reassign_to?: string;
+            };
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The category is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    updateCategory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Supermarket"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CategoryUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated category. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    listTransactions: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; do not build it yourself. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only this account's transactions. */
+                account_id?: string;
+                /** @description Only this category's transactions; for a group, its categories' too. */
+                category_id?: string;
+                /** @description Only transactions without a category (`true`) or only those with one (`false`). */
+                uncategorized?: boolean;
+                /** @description Only on or after this date (`YYYY-MM-DD`). */
+                from?: components["parameters"]["DateFrom"];
+                /** @description Only on or before this date (`YYYY-MM-DD`). */
+                to?: components["parameters"]["DateTo"];
+                /** @description Only amounts greater than or equal to this, in minor units (signed). */
+                min_amount?: components["schemas"]["MinorUnits"];
+                /** @description Only amounts less than or equal to this, in minor units (signed). */
+                max_amount?: components["schemas"]["MinorUnits"];
+                /** @description Text that the description, merchant or notes contain (case-insensitive). */
+                q?: string;
+                /** @description Only transactions carrying this tag. */
+                tag?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of transactions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
+                 *     key with the same body replays the first response; with a different body it answers 422;
+                 *     while the first request is still in flight it answers 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionCreate"];
+            };
+        };
+        responses: {
+            /** @description The transaction was recorded. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    createTransactionBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
+                 *     key with the same body replays the first response; with a different body it answers 422;
+                 *     while the first request is still in flight it answers 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "transactions": [
+                 *         {
+                 *           "account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                 *           "date": "2026-03-14",
+                 *           "amount": -450,
+                 *           "description": "CARD 4411 BLUE BOTTLE COFFEE SF"
+                 *         },
+                 *         {
+                 *           "account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                 *           "date": "2026-03-15",
+                 *           "amount": 250000,
+                 *           "description": "ACME CORP PAYROLL"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransactionBatchCreate"];
+            };
+        };
+        responses: {
+            /** @description Every transaction was recorded. */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *           "account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *           "date": "2026-03-14",
+                     *           "amount": -450,
+                     *           "currency": "USD",
+                     *           "description": "CARD 4411 BLUE BOTTLE COFFEE SF",
+                     *           "merchant": null,
+                     *           "category_id": null,
+                     *           "categorized_by": null,
+                     *           "notes": null,
+                     *           "tags": [],
+                     *           "external_id": null,
+                     *           "status": "posted",
+                     *           "transfer_id": null,
+                     *           "created_at": "2026-03-14T09:30:00.000Z",
+                     *           "updated_at": "2026-03-14T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TransactionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    getTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transaction. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transaction is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+        };
+    };
+    updateTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                 *       "notes": "Team offsite"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransactionUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated transaction. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    createTransfer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
+                 *     key with the same body replays the first response; with a different body it answers 422;
+                 *     while the first request is still in flight it answers 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from_account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                 *       "to_account_id": "6f1d2c3b-4a59-4e68-9d7c-8b9a0f1e2d3c",
+                 *       "amount": 50000,
+                 *       "date": "2026-03-14",
+                 *       "description": "Monthly savings"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TransferCreate"];
+            };
+        };
+        responses: {
+            /** @description Both legs were recorded. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *       "from_transaction": {
+                     *         "id": "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c5d",
+                     *         "account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *         "date": "2026-03-14",
+                     *         "amount": -50000,
+                     *         "currency": "USD",
+                     *         "description": "Monthly savings",
+                     *         "merchant": null,
+                     *         "category_id": "4b3a2c1d-0e9f-4a8b-8c7d-6e5f4a3b2c1d",
+                     *         "categorized_by": "user",
+                     *         "notes": null,
+                     *         "tags": [],
+                     *         "external_id": null,
+                     *         "status": "posted",
+                     *         "transfer_id": "2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *         "created_at": "2026-03-14T09:30:00.000Z",
+                     *         "updated_at": "2026-03-14T09:30:00.000Z"
+                     *       },
+                     *       "to_transaction": {
+                     *         "id": "9b8c7d6e-5f4a-4b3c-8d2e-1f0a9b8c7d6e",
+                     *         "account_id": "6f1d2c3b-4a59-4e68-9d7c-8b9a0f1e2d3c",
+                     *         "date": "2026-03-14",
+                     *         "amount": 50000,
+                     *         "currency": "USD",
+                     *         "description": "Monthly savings",
+                     *         "merchant": null,
+                     *         "category_id": "4b3a2c1d-0e9f-4a8b-8c7d-6e5f4a3b2c1d",
+                     *         "categorized_by": "user",
+                     *         "notes": null,
+                     *         "tags": [],
+                     *         "external_id": null,
+                     *         "status": "posted",
+                     *         "transfer_id": "2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *         "created_at": "2026-03-14T09:30:00.000Z",
+                     *         "updated_at": "2026-03-14T09:30:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    getTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteTransfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transfer is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listBudgets: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; do not build it yourself. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of budgets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *           "name": "Groceries",
+                     *           "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *           "amount": 60000,
+                     *           "currency": "USD",
+                     *           "period": "monthly",
+                     *           "start_date": "2026-01-01",
+                     *           "rollover": true,
+                     *           "alert_threshold": 0.8,
+                     *           "created_at": "2026-01-05T09:30:00.000Z",
+                     *           "updated_at": "2026-01-05T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BudgetPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createBudget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
+                 *     key with the same body replays the first response; with a different body it answers 422;
+                 *     while the first request is still in flight it answers 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Groceries",
+                 *       "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                 *       "amount": 60000,
+                 *       "period": "monthly",
+                 *       "start_date": "2026-01-01",
+                 *       "rollover": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["BudgetCreate"];
+            };
+        };
+        responses: {
+            /** @description The budget was created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Budget"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    listBudgetStatuses: {
+        parameters: {
+            query?: {
+                /** @description The day to evaluate the budget at; today (UTC) when absent. */
+                date?: components["parameters"]["StatusDate"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; do not build it yourself. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of budget statuses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "budget_id": "5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *           "name": "Groceries",
+                     *           "currency": "USD",
+                     *           "date": "2026-03-15",
+                     *           "period_start": "2026-03-01",
+                     *           "period_end": "2026-03-31",
+                     *           "budgeted": 60000,
+                     *           "carried_over": 2500,
+                     *           "spent": 35000,
+                     *           "remaining": 27500,
+                     *           "percent_used": 0.56,
+                     *           "state": "ok",
+                     *           "projected_spend": 72333,
+                     *           "days_left": 17
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BudgetStatusPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getBudget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budget. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Budget"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteBudget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budget is gone. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+        };
+    };
+    updateBudget: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": 65000
+                 *     }
+                 */
+                "application/json": components["schemas"]["BudgetUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated budget. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Budget"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    getBudgetStatus: {
+        parameters: {
+            query?: {
+                /** @description The day to evaluate the budget at; today (UTC) when absent. */
+                date?: components["parameters"]["StatusDate"];
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The budget's status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
 }
