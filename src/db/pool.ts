@@ -37,7 +37,7 @@ export type PoolOptions = { maximumPoolSize?: number; role?: string | null };
 /** The application pool; pass `role: null` for the owner (migrations, maintenance). */
 export async function createDatabasePool(connectionUri: string, options: PoolOptions = {}): Promise<DatabasePool> {
   const role = options.role === undefined ? appRole : options.role;
-  return createPool(role ? withSessionRole(connectionUri, role) : connectionUri, {
+  const pool = await createPool(role ? withSessionRole(connectionUri, role) : connectionUri, {
     typeParsers,
     maximumPoolSize: options.maximumPoolSize ?? 10,
     statementTimeout: 30_000,
@@ -46,4 +46,8 @@ export async function createDatabasePool(connectionUri: string, options: PoolOpt
     // Queries are not retried: a write that failed mid-flight must not run twice.
     queryRetryLimit: 0,
   });
+  // Slonik also emits every query error on the pool; with no listener Node would turn that into
+  // an "Unhandled error" throw that hides the typed error. The caller still gets the original.
+  pool.on('error', () => undefined);
+  return pool;
 }
