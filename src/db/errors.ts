@@ -15,12 +15,52 @@ import { Problem, problems } from '../http/problem.ts';
 const uniqueViolations: Record<string, () => Problem> = {
   users_email_key: () => problems.conflict('This email is already registered.'),
   accounts_user_name_key: () => problems.conflict('You already have an account with this name.'),
+  categories_user_parent_name_key: () => problems.conflict('This group already has a category with this name.'),
+  transactions_external_id_key: () =>
+    problems.conflict('This account already has a transaction with this external_id.'),
 };
 
 /** Foreign keys: a missing parent is the caller's mistake (422); a child still present blocks a delete (409). */
-const foreignKeyViolations: Record<string, { missingParent?: () => Problem; stillReferenced?: () => Problem }> = {};
+const foreignKeyViolations: Record<string, { missingParent?: () => Problem; stillReferenced?: () => Problem }> = {
+  transactions_account_fkey: {
+    missingParent: () =>
+      problems.unprocessable('The account does not exist.', [{ pointer: '#/account_id', in: 'body', message: 'is not one of your accounts' }]),
+    stillReferenced: () =>
+      problems.conflict('The account has transactions: archive it instead, or delete it with cascade=true.'),
+  },
+  transactions_category_fkey: {
+    missingParent: () =>
+      problems.unprocessable('The category does not exist.', [{ pointer: '#/category_id', in: 'body', message: 'is not one of your categories' }]),
+  },
+  budgets_category_fkey: {
+    missingParent: () =>
+      problems.unprocessable('The category does not exist.', [{ pointer: '#/category_id', in: 'body', message: 'is not one of your categories' }]),
+    stillReferenced: () =>
+      problems.conflict('Budgets use this category: delete them, or pass reassign_to to move them.'),
+  },
+  categories_parent_fkey: {
+    missingParent: () =>
+      problems.unprocessable('The parent category does not exist.', [{ pointer: '#/parent_id', in: 'body', message: 'is not one of your categories' }]),
+    stillReferenced: () => problems.conflict('This group still has categories: delete or move them first.'),
+  },
+};
 
-const checkViolations: Record<string, () => Problem> = {};
+const checkViolations: Record<string, () => Problem> = {
+  categories_two_levels: () =>
+    problems.unprocessable('Categories nest two levels deep at most: a parent must be a top-level group, and a group with categories cannot get a parent.', [
+      { pointer: '#/parent_id', in: 'body', message: 'would nest categories more than two levels deep' },
+    ]),
+  categories_kind_matches_parent: () =>
+    problems.unprocessable('A category has the kind of its group.', [
+      { pointer: '#/kind', in: 'body', message: "must match the group's kind" },
+    ]),
+  categories_not_own_parent: () =>
+    problems.unprocessable('A category cannot be its own parent.', [{ pointer: '#/parent_id', in: 'body', message: 'is this category itself' }]),
+  transactions_date_range: () =>
+    problems.unprocessable('Dates must lie between 1900-01-01 and 2199-12-31.', [{ pointer: '#/date', in: 'body', message: 'is out of range' }]),
+  budgets_start_date_range: () =>
+    problems.unprocessable('Dates must lie between 1900-01-01 and 2199-12-31.', [{ pointer: '#/start_date', in: 'body', message: 'is out of range' }]),
+};
 
 function isStillReferenced(detail: string | null): boolean {
   return detail !== null && detail.includes('is still referenced');

@@ -1,6 +1,12 @@
 import * as accounts from '../features/accounts/handlers.ts';
+import * as apiKeys from '../features/api-keys/handlers.ts';
 import * as auth from '../features/auth/handlers.ts';
+import * as budgets from '../features/budgets/handlers.ts';
+import * as categories from '../features/categories/handlers.ts';
+import * as me from '../features/me/handlers.ts';
 import * as ops from '../features/ops/handlers.ts';
+import * as transactions from '../features/transactions/handlers.ts';
+import * as transfers from '../features/transfers/handlers.ts';
 import type { HandlerMap } from './operation.ts';
 
 /** Operations with `security: []` in the spec; checked against it at start-up. */
@@ -12,9 +18,36 @@ export const handlers = {
   getReadiness: ops.getReadiness,
   registerUser: auth.registerUser,
   createToken: auth.createToken,
+  getMe: me.getMe,
+  updateMe: me.updateMe,
+  deleteMe: me.deleteMe,
+  listApiKeys: apiKeys.listApiKeys,
+  createApiKey: apiKeys.createApiKey,
+  deleteApiKey: apiKeys.deleteApiKey,
   listAccounts: accounts.listAccountsHandler,
   createAccount: accounts.createAccountHandler,
   getAccount: accounts.getAccountHandler,
   updateAccount: accounts.updateAccountHandler,
   deleteAccount: accounts.deleteAccountHandler,
+  listCategories: categories.listCategories,
+  createCategory: categories.createCategory,
+  getCategory: categories.getCategory,
+  updateCategory: categories.updateCategory,
+  deleteCategory: categories.deleteCategory,
+  listTransactions: transactions.listTransactions,
+  createTransaction: transactions.createTransaction,
+  createTransactionBatch: transactions.createTransactionBatch,
+  getTransaction: transactions.getTransaction,
+  updateTransaction: transactions.updateTransaction,
+  deleteTransaction: transactions.deleteTransaction,
+  createTransfer: transfers.createTransfer,
+  getTransfer: transfers.getTransfer,
+  deleteTransfer: transfers.deleteTransfer,
+  listBudgets: budgets.listBudgets,
+  createBudget: budgets.createBudget,
+  getBudget: budgets.getBudget,
+  updateBudget: budgets.updateBudget,
+  deleteBudget: budgets.deleteBudget,
+  getBudgetStatus: budgets.getBudgetStatus,
+  listBudgetStatuses: budgets.listBudgetStatuses,
 } satisfies HandlerMap;
