@@ -13,6 +13,7 @@ import { createContractBackend, loadContract } from './http/contract.ts';
 import { docsRouter } from './http/docs.ts';
 import { handlers, publicOperations } from './http/handlers.ts';
 import { bearerToken, verifyAccessToken } from './http/auth.ts';
+import { findApiKeyUser, isApiKey } from './features/api-keys/queries.ts';
 import type { OperationContext, OperationId } from './http/operation.ts';
 import { Problem, problems } from './http/problem.ts';
 import { fieldErrors } from './http/validation-errors.ts';
@@ -41,7 +42,8 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
   api.registerSecurityHandler('bearerAuth', async (context: Context) => {
     const header = context.request.headers.authorization;
     const token = bearerToken(Array.isArray(header) ? header[0] : header);
-    return token ? verifyAccessToken(token, config) : undefined;
+    if (!token) return undefined;
+    return isApiKey(token) ? findApiKeyUser(pool, token) : verifyAccessToken(token, config);
   });
 
   api.register({
@@ -72,6 +74,7 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
         headers: request.headers,
         body: context.request.requestBody as never,
         requestId: String(request.id),
+        clientIp: request.ip ?? request.socket.remoteAddress ?? 'unknown',
         log: request.log,
         config,
         pool,
@@ -106,6 +109,7 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
   app.use(
     pinoHttp({

@@ -12,6 +12,8 @@ export type Config = {
   jwtTtlSeconds: number;
   logLevel: string;
   webConcurrency: number;
+  /** Express `trust proxy`: how many proxies (load balancers) to trust for the client address. */
+  trustProxy: number;
   /** Hold every response to the contract (development and test); a mismatch answers 500. */
   validateResponses: boolean;
   dataDir: string;
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400),
     logLevel: env.LOG_LEVEL ?? (appEnv === 'test' ? 'silent' : 'info'),
     webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1, 64),
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
     validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === 'true' : appEnv !== 'production',
     dataDir,
   };

@@ -36,6 +36,8 @@ export type OperationContext<Op extends OperationId> = {
   headers: IncomingHttpHeaders;
   body: RequestBody<Op>;
   requestId: string;
+  /** The client's address (honouring TRUST_PROXY), for per-client throttling. */
+  clientIp: string;
   log: Logger;
   config: Config;
   /** The owner-free pool, for operations that act before a user is known (sign-up, sign-in, probes). */

@@ -20,6 +20,7 @@ export const testConfig: Config = {
   jwtTtlSeconds: 900,
   logLevel: 'silent',
   webConcurrency: 1,
+  trustProxy: 0,
   validateResponses: true,
   dataDir: '/nonexistent',
 };

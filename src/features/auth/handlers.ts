@@ -1,28 +1,46 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { decoyPasswordHash, hashPassword, issueAccessToken, verifyPassword } from '../../http/auth.ts';
 import type { Handler } from '../../http/operation.ts';
 import { problems } from '../../http/problem.ts';
-import { findCredentials, insertUser } from './queries.ts';
+import { seedDefaultCategories } from '../categories/queries.ts';
+import { clearFailures, findCredentials, insertUser, recordFailure, secondsBlocked } from './queries.ts';
+
+/** Failed sign-ins allowed per window: few per account (guessing one password), more per address (a shared NAT). */
+const failureLimits = { perEmail: 5, perAddress: 50 };
 
 export const registerUser: Handler<'registerUser'> = async ({ body, pool, config }) => {
   const passwordHash = await hashPassword(body.password);
-  const user = await pool.transaction((db) =>
-    insertUser(db, {
+  const user = await pool.transaction(async (db) => {
+    const created = await insertUser(db, {
       id: randomUUID(),
       email: body.email.toLowerCase(),
       passwordHash,
       name: body.name ?? null,
       defaultCurrency: body.default_currency ?? 'USD',
-    }),
-  );
+    });
+    await seedDefaultCategories(db, created.id);
+    return created;
+  });
   const token = await issueAccessToken(user.id, config);
   return { status: 201, body: { user, ...token } };
 };
 
-export const createToken: Handler<'createToken'> = async ({ body, pool, config }) => {
-  const found = await findCredentials(pool, body.email.toLowerCase());
+export const createToken: Handler<'createToken'> = async ({ body, pool, config, clientIp }) => {
+  const email = body.email.toLowerCase();
+  // The email is kept only as a hash: the throttle table holds no personal data.
+  const emailKey = `email:${createHash('sha256').update(email).digest('hex')}`;
+  const addressKey = `ip:${clientIp}`;
+  const blocked = await secondsBlocked(pool, [emailKey, addressKey]);
+  if (blocked > 0) throw problems.tooManyRequests(blocked, `Too many failed sign-ins; retry in ${blocked} seconds.`);
+
+  const found = await findCredentials(pool, email);
   // Unknown email and wrong password do the same argon2 work and get the same answer.
   const matches = await verifyPassword(found?.password_hash ?? (await decoyPasswordHash()), body.password);
-  if (!found || !matches) throw problems.unauthorized('The email or password is incorrect.');
+  if (!found || !matches) {
+    await recordFailure(pool, emailKey, failureLimits.perEmail);
+    await recordFailure(pool, addressKey, failureLimits.perAddress);
+    throw problems.unauthorized('The email or password is incorrect.');
+  }
+  await clearFailures(pool, emailKey);
   return { status: 200, body: await issueAccessToken(found.id, config) };
 };

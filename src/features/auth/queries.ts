@@ -32,3 +32,37 @@ const credentials = z.object({ id: z.string(), password_hash: z.string() });
 export function findCredentials(pool: DatabasePool, email: string) {
   return pool.maybeOne(sql.type(credentials)`select id, password_hash from auth_user_by_email(${email})`);
 }
+
+/** Sign-in throttling: failures counted per key in a fixed window; at the limit the key is blocked. */
+export const throttlePolicy = { windowMinutes: 15, blockMinutes: 15 };
+
+/** Seconds until the longest block among `keys` ends; 0 when none is blocked. */
+export function secondsBlocked(pool: DatabasePool, keys: string[]) {
+  return pool.oneFirst(sql.type(z.object({ seconds: z.number() }))`
+    select coalesce(ceil(extract(epoch from max(blocked_until) - now())), 0)::int as seconds
+    from login_throttle
+    where key = any(${sql.array(keys, 'text')}) and blocked_until > now()
+  `);
+}
+
+/** Counts a failed sign-in against `key`, blocking it when the window's count reaches `limit`. */
+export function recordFailure(pool: DatabasePool, key: string, limit: number) {
+  const windowStart = sql.fragment`now() - make_interval(mins => ${throttlePolicy.windowMinutes})`;
+  const blockUntil = sql.fragment`now() + make_interval(mins => ${throttlePolicy.blockMinutes})`;
+  return pool.query(sql.typeAlias('void')`
+    insert into login_throttle as t (key, failures, window_started_at, blocked_until)
+    values (${key}, 1, now(), case when ${limit} <= 1 then ${blockUntil} end)
+    on conflict (key) do update set
+      failures = case when t.window_started_at < ${windowStart} then 1 else t.failures + 1 end,
+      window_started_at = case when t.window_started_at < ${windowStart} then now() else t.window_started_at end,
+      blocked_until = case
+        when t.window_started_at >= ${windowStart} and t.failures + 1 >= ${limit} then ${blockUntil}
+        else t.blocked_until
+      end
+  `);
+}
+
+/** A successful sign-in clears its email's failures (the address's count stands). */
+export function clearFailures(pool: DatabasePool, key: string) {
+  return pool.query(sql.typeAlias('void')`delete from login_throttle where key = ${key}`);
+}

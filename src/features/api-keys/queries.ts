@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import { sql } from '../../db/sql.ts';
+
+type Db = DatabaseTransactionConnection;
+
+const apiKeyPrefix = 'ss_';
+
+export function isApiKey(token: string): boolean {
+  return token.startsWith(apiKeyPrefix);
+}
+
+/** A new secret: `ss_` and 256 random bits in base64url (43 characters). */
+export function generateApiKeySecret(): string {
+  return `${apiKeyPrefix}${randomBytes(32).toString('base64url')}`;
+}
+
+function secretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** The user a live API key belongs to, or undefined; records its use. */
+export async function findApiKeyUser(pool: DatabasePool, secret: string): Promise<string | undefined> {
+  const userId = await pool.oneFirst(sql.type(z.object({ user_id: z.string().nullable() }))`
+    select auth_api_key_user(${secretHash(secret)}) as user_id
+  `);
+  return userId ?? undefined;
+}
+
+const apiKeyRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  expires_at: z.string().nullable(),
+  last_used_at: z.string().nullable(),
+  created_at: z.string(),
+});
+export type ApiKey = z.infer<typeof apiKeyRow>;
+
+const apiKeyColumns = sql.fragment`id, name, prefix, expires_at, last_used_at, created_at`;
+
+export const apiKeyCursor = z.tuple([z.iso.datetime(), z.uuid()]);
+
+export function insertApiKey(db: Db, userId: string, key: { name: string; secret: string; expiresAt: string | null }) {
+  return db.one(sql.type(apiKeyRow)`
+    insert into api_keys (user_id, name, prefix, secret_hash, expires_at)
+    values (${userId}, ${key.name}, ${key.secret.slice(0, 9)}, ${secretHash(key.secret)}, ${key.expiresAt})
+    returning ${apiKeyColumns}
+  `);
+}
+
+export function listApiKeys(db: Db, userId: string, options: { limit: number; after: z.infer<typeof apiKeyCursor> | undefined }) {
+  const { limit, after } = options;
+  return db.any(sql.type(apiKeyRow)`
+    select ${apiKeyColumns}
+    from api_keys
+    where user_id = ${userId}
+      ${after ? sql.fragment`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
+    order by created_at, id
+    limit ${limit + 1}
+  `);
+}
+
+/** Revokes a key; false when the caller has no such key. */
+export async function deleteApiKey(db: Db, userId: string, id: string): Promise<boolean> {
+  const result = await db.query(sql.typeAlias('void')`delete from api_keys where user_id = ${userId} and id = ${id}`);
+  return result.rowCount > 0;
+}

@@ -1,0 +1,215 @@
+import type { DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import { sql } from '../../db/sql.ts';
+import { currencyCode } from '../../money/currency.ts';
+
+type Db = DatabaseTransactionConnection;
+
+/** A transaction exactly as the API shows it. */
+export const transactionRow = z.object({
+  id: z.string(),
+  account_id: z.string(),
+  date: z.string(),
+  amount: z.number(),
+  currency: currencyCode,
+  description: z.string(),
+  merchant: z.string().nullable(),
+  category_id: z.string().nullable(),
+  categorized_by: z.enum(['user', 'rule', 'model']).nullable(),
+  notes: z.string().nullable(),
+  tags: z.array(z.string()),
+  external_id: z.string().nullable(),
+  status: z.enum(['pending', 'posted']),
+  transfer_id: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Transaction = z.infer<typeof transactionRow>;
+
+export const transactionColumns = sql.fragment`
+  id, account_id, date, amount, currency, description, merchant, category_id, categorized_by,
+  notes, tags, external_id, status, transfer_id, created_at, updated_at
+`;
+
+/** A row ready to insert: ids and currency already resolved by the caller. */
+export type NewTransaction = {
+  id: string;
+  accountId: string;
+  currency: string;
+  date: string;
+  amount: number;
+  description: string;
+  merchant: string | null;
+  categoryId: string | null;
+  categorizedBy: 'user' | 'rule' | 'model' | null;
+  notes: string | null;
+  tags: string[];
+  externalId: string | null;
+  status: 'pending' | 'posted';
+  transferId: string | null;
+};
+
+/**
+ * Inserts any number of transactions in one statement (unnest of column arrays), so a batch of
+ * 1000 is one round trip and one firing of the balance trigger. Rows come back in input order.
+ */
+export async function insertTransactions(db: Db, userId: string, rows: NewTransaction[]): Promise<Transaction[]> {
+  const inserted = await db.any(sql.type(transactionRow)`
+    insert into transactions (
+      id, user_id, account_id, currency, date, amount, description, merchant, category_id,
+      categorized_by, notes, tags, external_id, status, transfer_id
+    )
+    select
+      r.id, ${userId}, r.account_id, r.currency, r.date, r.amount, r.description, r.merchant,
+      r.category_id, r.categorized_by, r.notes,
+      array(select jsonb_array_elements_text(r.tags)), r.external_id, r.status, r.transfer_id
+    from ${sql.unnest(
+      rows.map((row) => [
+        row.id, row.accountId, row.currency, row.date, row.amount, row.description, row.merchant,
+        row.categoryId, row.categorizedBy, row.notes, JSON.stringify(row.tags), row.externalId,
+        row.status, row.transferId,
+      ]),
+      ['uuid', 'uuid', 'text', 'date', 'int8', 'text', 'text', 'uuid', 'text', 'text', 'jsonb', 'text', 'text', 'uuid'],
+    )} as r(
+      id, account_id, currency, date, amount, description, merchant, category_id,
+      categorized_by, notes, tags, external_id, status, transfer_id
+    )
+    returning ${transactionColumns}
+  `);
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  return rows.map((row) => byId.get(row.id)!);
+}
+
+/** The caller's accounts among `ids`, with their currencies. */
+export function findAccountCurrencies(db: Db, userId: string, ids: string[]) {
+  return db.any(sql.type(z.object({ id: z.string(), currency: z.string() }))`
+    select id, currency from accounts where user_id = ${userId} and id = any(${sql.array(ids, 'uuid')})
+  `);
+}
+
+/** The caller's categories among `ids`. */
+export function findCategoryIds(db: Db, userId: string, ids: string[]) {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    select id from categories where user_id = ${userId} and id = any(${sql.array(ids, 'uuid')})
+  `);
+}
+
+export const transactionCursor = z.tuple([z.iso.date(), z.uuid()]);
+
+export type TransactionFilters = {
+  accountId?: string;
+  categoryId?: string;
+  uncategorized?: boolean;
+  from?: string;
+  to?: string;
+  minAmount?: number;
+  maxAmount?: number;
+  q?: string;
+  tag?: string;
+};
+
+/** `%` and `_` in a search are literal text, not wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+export function listTransactions(
+  db: Db,
+  userId: string,
+  filters: TransactionFilters,
+  page: { limit: number; after: z.infer<typeof transactionCursor> | undefined },
+) {
+  const conditions = [
+    sql.fragment`user_id = ${userId}`,
+    filters.accountId === undefined ? null : sql.fragment`account_id = ${filters.accountId}`,
+    // A group's filter takes in its categories too.
+    filters.categoryId === undefined
+      ? null
+      : sql.fragment`category_id in (
+          select id from categories
+          where user_id = ${userId} and (id = ${filters.categoryId} or parent_id = ${filters.categoryId})
+        )`,
+    filters.uncategorized === undefined
+      ? null
+      : filters.uncategorized
+        ? sql.fragment`category_id is null`
+        : sql.fragment`category_id is not null`,
+    filters.from === undefined ? null : sql.fragment`date >= ${filters.from}::date`,
+    filters.to === undefined ? null : sql.fragment`date <= ${filters.to}::date`,
+    filters.minAmount === undefined ? null : sql.fragment`amount >= ${filters.minAmount}`,
+    filters.maxAmount === undefined ? null : sql.fragment`amount <= ${filters.maxAmount}`,
+    filters.q === undefined
+      ? null
+      : sql.fragment`transactions_search_text(description, merchant, notes) ilike ${likePattern(filters.q)}`,
+    filters.tag === undefined ? null : sql.fragment`tags @> array[${filters.tag}]::text[]`,
+    page.after === undefined ? null : sql.fragment`(date, id) < (${page.after[0]}::date, ${page.after[1]}::uuid)`,
+  ].filter((condition) => condition !== null);
+  return db.any(sql.type(transactionRow)`
+    select ${transactionColumns}
+    from transactions
+    where ${sql.join(conditions, sql.fragment` and `)}
+    order by date desc, id desc
+    limit ${page.limit + 1}
+  `);
+}
+
+export function findTransaction(db: Db, userId: string, id: string, options: { forUpdate?: boolean } = {}) {
+  return db.maybeOne(sql.type(transactionRow)`
+    select ${transactionColumns}
+    from transactions
+    where user_id = ${userId} and id = ${id}
+    ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
+  `);
+}
+
+export type TransactionChanges = Partial<{
+  accountId: string;
+  date: string;
+  amount: number;
+  description: string;
+  merchant: string | null;
+  categoryId: string | null;
+  categorizedBy: 'user' | 'rule' | 'model' | null;
+  notes: string | null;
+  tags: string[];
+  externalId: string | null;
+  status: 'pending' | 'posted';
+}>;
+
+export function updateTransaction(db: Db, userId: string, id: string, changes: TransactionChanges) {
+  const column = {
+    accountId: sql.fragment`account_id`,
+    date: sql.fragment`date`,
+    amount: sql.fragment`amount`,
+    description: sql.fragment`description`,
+    merchant: sql.fragment`merchant`,
+    categoryId: sql.fragment`category_id`,
+    categorizedBy: sql.fragment`categorized_by`,
+    notes: sql.fragment`notes`,
+    tags: sql.fragment`tags`,
+    externalId: sql.fragment`external_id`,
+    status: sql.fragment`status`,
+  } as const;
+  const assignments = (Object.keys(changes) as (keyof TransactionChanges)[])
+    .filter((key) => changes[key] !== undefined)
+    .map((key) => {
+      const value = changes[key];
+      if (key === 'tags') return sql.fragment`tags = ${sql.array(value as string[], 'text')}`;
+      if (key === 'date') return sql.fragment`date = ${value as string}::date`;
+      return sql.fragment`${column[key]} = ${value as string | number | null}`;
+    });
+  return db.one(sql.type(transactionRow)`
+    update transactions set ${sql.join(assignments, sql.fragment`, `)}
+    where user_id = ${userId} and id = ${id}
+    returning ${transactionColumns}
+  `);
+}
+
+/** Deletes a transaction, or both legs when it is part of a transfer. */
+export function deleteTransaction(db: Db, userId: string, transaction: { id: string; transfer_id: string | null }) {
+  return db.query(sql.typeAlias('void')`
+    delete from transactions
+    where user_id = ${userId}
+      and ${transaction.transfer_id ? sql.fragment`transfer_id = ${transaction.transfer_id}` : sql.fragment`id = ${transaction.id}`}
+  `);
+}
