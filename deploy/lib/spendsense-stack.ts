@@ -145,6 +145,9 @@ export class SpendSenseStack extends cdk.Stack {
           LOG_LEVEL: 'info',
           // 0.5 vCPU per task: one process; scale out with tasks, not workers.
           WEB_CONCURRENCY: '1',
+          // One proxy (the ALB) in front: the client address for sign-in throttling comes
+          // from its X-Forwarded-For.
+          TRUST_PROXY: '1',
           DB_NAME: DATABASE_NAME,
           // RDS for PostgreSQL 15+ enforces TLS (rds.force_ssl=1). The RDS CA is not in
           // Node's default trust store, see deploy/README.md for switching to verify-full.
