@@ -93,7 +93,8 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
       ) as { status: number; body?: unknown; headers?: Record<string, string> };
 
       if (config.validateResponses) {
-        const result = api.validateResponse(reply.body, context.operation, reply.status);
+        // openapi-backend reads an absent body (204) as null.
+        const result = api.validateResponse(reply.body ?? null, context.operation, reply.status);
         if (result.errors?.length) {
           request.log.error({ operationId, status: reply.status, errors: result.errors }, 'response violates the contract');
           throw problems.internal(new Error(`${operationId} ${reply.status} response violates the contract`));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SlonikError, type DatabasePool } from 'slonik';
+import type { DatabasePool } from 'slonik';
 import { problemFromDatabaseError } from '../src/db/errors.ts';
 import { appRole, createDatabasePool } from '../src/db/pool.ts';
 import { sql } from '../src/db/sql.ts';
@@ -49,12 +49,13 @@ async function insertAccount(userId: string, name: string): Promise<void> {
 }
 
 describe('createDatabasePool', () => {
-  it("rejects a failed query with slonik's typed error, not Node's 'Unhandled error'", async () => {
+  it("rejects a failed query with the database's own error, not Node's 'Unhandled error'", async () => {
     const pool = await createDatabasePool(t.database.url, { role: null, maximumPoolSize: 1 });
     try {
       const error = await failureOf(() => pool.query(sql.unsafe`select 1/0`));
       expect((error as { code?: string }).code).not.toBe('ERR_UNHANDLED_ERROR');
-      expect(error).toBeInstanceOf(SlonikError);
+      // division_by_zero: slonik passes errors it has no class for through unchanged.
+      expect((error as { code?: string }).code).toBe('22012');
     } finally {
       await pool.end();
     }

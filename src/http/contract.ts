@@ -31,6 +31,8 @@ export function createContractBackend(definition: Document): OpenAPIBackend {
     customizeAjv: (ajv: Ajv) => {
       // Full format checks: 2026-02-30 is not a date, "abc" is not a uuid.
       addFormats.default(ajv, { mode: 'full' });
+      // ajv-formats also takes `urn:uuid:…`; ids here are the plain 36-character form only.
+      ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
       return ajv;
     },
   });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { problems } from './problem.ts';
 
 /**
@@ -38,3 +38,22 @@ export function page<Row, Out>(
     next_cursor: rows.length > limit && last !== undefined ? encodeCursor(keyset(last)) : null,
   };
 }
+
+/** A created_at as this API writes it (RFC 3339, milliseconds, UTC): anything else was not issued here. */
+const issuedTimestamp = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+  .refine((value) => value >= '1970' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value);
+
+/** A real calendar date within the ledger's range. */
+const issuedDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => value >= '1900-01-01' && value <= '2199-12-31' && !Number.isNaN(Date.parse(value))
+    && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value));
+
+/** Cursor of lists ordered by (created_at, id). */
+export const createdAtCursor = z.tuple([issuedTimestamp, z.uuid()]);
+
+/** Cursor of lists ordered by (date, id). */
+export const dateCursor = z.tuple([issuedDate, z.uuid()]);

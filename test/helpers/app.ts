@@ -60,7 +60,7 @@ export function assertContract(method: string, path: string, response: request.R
     if (routeLevelStatuses.has(status)) return;
     throw new Error(`${where}: status not declared for ${operation.operationId}`);
   }
-  const body = response.status === 204 || response.text === '' ? undefined : response.body;
+  const body = response.status === 204 || response.text === '' ? null : response.body;
   const result = contract.validateResponse(body, operation, status);
   if (result.errors?.length) {
     throw new Error(`${where}: body violates the contract: ${JSON.stringify(result.errors)}`);
@@ -106,7 +106,7 @@ export type TestApp = {
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const pool = await createDatabasePool(database.url, { maximumPoolSize: 5 });
-  const app = await createApp({ config: { ...testConfig, ...overrides }, pool, logger: pino({ level: 'silent' }) });
+  const app = await createApp({ config: { ...testConfig, ...overrides }, pool, logger: pino({ level: overrides.logLevel ?? 'silent' }) });
   return {
     app,
     api: contractClient(app),

@@ -1,6 +1,7 @@
 import type { DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
+import { createdAtCursor } from '../../http/pagination.ts';
 import type { components } from '../../generated/api.ts';
 import { currencyCode } from '../../money/currency.ts';
 
@@ -29,7 +30,7 @@ const accountColumns = sql.fragment`
 `;
 
 /** The cursor of the account list: the (created_at, id) of the last row shown. */
-export const accountCursor = z.tuple([z.iso.datetime(), z.uuid()]);
+export const accountCursor = createdAtCursor;
 
 export function listAccounts(
   db: Db,

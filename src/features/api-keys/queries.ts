@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
+import { createdAtCursor } from '../../http/pagination.ts';
 
 type Db = DatabaseTransactionConnection;
 
@@ -40,7 +41,7 @@ export type ApiKey = z.infer<typeof apiKeyRow>;
 
 const apiKeyColumns = sql.fragment`id, name, prefix, expires_at, last_used_at, created_at`;
 
-export const apiKeyCursor = z.tuple([z.iso.datetime(), z.uuid()]);
+export const apiKeyCursor = createdAtCursor;
 
 export function insertApiKey(db: Db, userId: string, key: { name: string; secret: string; expiresAt: string | null }) {
   return db.one(sql.type(apiKeyRow)`

@@ -1,6 +1,7 @@
 import type { DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
+import { dateCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
 
 type Db = DatabaseTransactionConnection;
@@ -94,7 +95,7 @@ export function findCategoryIds(db: Db, userId: string, ids: string[]) {
   `);
 }
 
-export const transactionCursor = z.tuple([z.iso.date(), z.uuid()]);
+export const transactionCursor = dateCursor;
 
 export type TransactionFilters = {
   accountId?: string;
