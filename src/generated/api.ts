@@ -507,6 +507,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/spending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spending report
+         * @description Where the money went between two dates, in one currency, broken down by category, group,
+         *     merchant, account, month, week or day. Answers from monthly aggregates kept current with
+         *     every write, so a multi-year report costs about the same at any history size.
+         */
+        get: operations["getSpendingReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/cash-flow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cash-flow report
+         * @description Income, spending and net for every month of a range, in one currency. Transfers between the user's accounts are left out.
+         */
+        get: operations["getCashFlowReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spending trends
+         * @description For each expense category, its spending per month over the last `months` months up to `to`, and how the latest month compares with its own average.
+         */
+        get: operations["getTrendsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1137,7 +1199,6 @@ export interface components {
         /**
          * AlertThreshold
          * @description The share of the budget at which its state turns `warning`.
-         * @default 0.8
          * @example 0.8
          */
         AlertThreshold: number;
@@ -1184,7 +1245,8 @@ export interface components {
              * @default false
              */
             rollover: boolean;
-            alert_threshold?: components["schemas"]["AlertThreshold"];
+            /** @default 0.8 */
+            alert_threshold: components["schemas"]["AlertThreshold"];
         };
         /**
          * BudgetStatus
@@ -1256,6 +1318,136 @@ export interface components {
             start_date?: components["schemas"]["Date"];
             rollover?: boolean;
             alert_threshold?: components["schemas"]["AlertThreshold"];
+        };
+        /**
+         * SpendingGrouping
+         * @description How to break spending down: by `category`, by `parent_category` (the group, with its
+         *     categories rolled in), by `merchant`, by `account`, or over time by `month`, `week` (ISO,
+         *     Monday first) or `day`.
+         * @enum {string}
+         */
+        SpendingGrouping: "category" | "parent_category" | "merchant" | "account" | "month" | "week" | "day";
+        /**
+         * SpendingGroup
+         * @description Spending within one group of the report.
+         */
+        SpendingGroup: {
+            /**
+             * @description What identifies the group: a category, group or account id; the merchant name (null for
+             *     transactions without one); `YYYY-MM` for months; the Monday (`YYYY-MM-DD`) of an ISO week;
+             *     the date for days.
+             */
+            key: string | null;
+            /** @description A human-readable name for the group. */
+            label: string;
+            /**
+             * Format: int64
+             * @description Outflows minus refunds, in minor units (positive = money spent).
+             */
+            total: number;
+            /** @description How many transactions the group holds. */
+            count: number;
+        };
+        /**
+         * SpendingReport
+         * @description Spending between two dates in one currency: outflows minus refunds over transactions in
+         *     `expense` categories. Transfers, income and uncategorized transactions are not spending. No
+         *     currency conversion takes place.
+         */
+        SpendingReport: {
+            currency: components["schemas"]["CurrencyCode"];
+            from: components["schemas"]["Date"];
+            to: components["schemas"]["Date"];
+            group_by: components["schemas"]["SpendingGrouping"];
+            /**
+             * Format: int64
+             * @description Spending over the whole range, in minor units.
+             */
+            total: number;
+            /** @description How many transactions count towards it. */
+            count: number;
+            /** @description Largest total first for categories, groups, merchants and accounts; in time order for months, weeks and days. Groups without transactions are left out. */
+            groups: components["schemas"]["SpendingGroup"][];
+        };
+        /**
+         * Month
+         * @description A calendar month, `YYYY-MM`.
+         * @example 2026-03
+         */
+        Month: string;
+        /**
+         * CashFlowMonth
+         * @description Money in and out in one month.
+         */
+        CashFlowMonth: {
+            month: components["schemas"]["Month"];
+            /**
+             * Format: int64
+             * @description Net inflows in `income` categories, in minor units.
+             */
+            income: number;
+            /**
+             * Format: int64
+             * @description Outflows minus refunds in `expense` categories, in minor units.
+             */
+            spending: number;
+            /**
+             * Format: int64
+             * @description The signed sum of uncategorized transactions (neither income nor spending until categorized).
+             */
+            uncategorized: number;
+            /**
+             * Format: int64
+             * @description income − spending + uncategorized.
+             */
+            net: number;
+        };
+        /**
+         * CashFlowReport
+         * @description Income, spending and net per month in one currency, transfers excluded; every month of the range is present.
+         */
+        CashFlowReport: {
+            currency: components["schemas"]["CurrencyCode"];
+            from: components["schemas"]["Month"];
+            to: components["schemas"]["Month"];
+            months: components["schemas"]["CashFlowMonth"][];
+        };
+        /**
+         * CategoryTrend
+         * @description One category's monthly spending and how its latest month compares with its own average.
+         */
+        CategoryTrend: {
+            category_id: components["schemas"]["Id"];
+            name: string;
+            parent_id: components["schemas"]["NullableId"];
+            /** @description Spending per month, aligned with the report's `months`, in minor units. */
+            series: number[];
+            /**
+             * Format: int64
+             * @description Spending over all the months.
+             */
+            total: number;
+            /**
+             * Format: int64
+             * @description The mean of the months before the latest, rounded.
+             */
+            average: number;
+            /**
+             * Format: int64
+             * @description Spending in the latest month.
+             */
+            latest: number;
+            /** @description (latest − average) ÷ average, e.g. 0.25 for 25 % above the average; null when the average is 0. */
+            change: number | null;
+        };
+        /**
+         * TrendsReport
+         * @description Monthly spending per `expense` category over the last months, largest total first.
+         */
+        TrendsReport: {
+            currency: components["schemas"]["CurrencyCode"];
+            months: components["schemas"]["Month"][];
+            categories: components["schemas"]["CategoryTrend"][];
         };
     };
     responses: {
@@ -1483,6 +1675,10 @@ export interface components {
         DateTo: string;
         /** @description The day to evaluate the budget at; today (UTC) when absent. */
         StatusDate: string;
+        /** @description The currency to report in (only transactions in it count); the user's default currency when absent. */
+        ReportCurrency: components["schemas"]["CurrencyCode"];
+        /** @description Only this account's transactions. */
+        ReportAccount: string;
     };
     requestBodies: never;
     headers: {
@@ -2991,6 +3187,172 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    getSpendingReport: {
+        parameters: {
+            query?: {
+                /** @description First day of the range; the first day of `to`'s month when absent. */
+                from?: string;
+                /** @description Last day of the range (inclusive); today (UTC) when absent. At most 20 years after `from`. */
+                to?: string;
+                /** @description How to break spending down. */
+                group_by?: components["schemas"]["SpendingGrouping"];
+                /** @description The currency to report in (only transactions in it count); the user's default currency when absent. */
+                currency?: components["parameters"]["ReportCurrency"];
+                /** @description Only this account's transactions. */
+                account_id?: components["parameters"]["ReportAccount"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The spending report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "USD",
+                     *       "from": "2026-03-01",
+                     *       "to": "2026-03-31",
+                     *       "group_by": "category",
+                     *       "total": 184250,
+                     *       "count": 61,
+                     *       "groups": [
+                     *         {
+                     *           "key": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *           "label": "Groceries",
+                     *           "total": 61230,
+                     *           "count": 14
+                     *         },
+                     *         {
+                     *           "key": "6e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b",
+                     *           "label": "Restaurants",
+                     *           "total": 38400,
+                     *           "count": 9
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SpendingReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getCashFlowReport: {
+        parameters: {
+            query?: {
+                /** @description First month; eleven months before `to` when absent. */
+                from?: components["schemas"]["Month"];
+                /** @description Last month (inclusive); the current month (UTC) when absent. At most 120 months after `from`. */
+                to?: components["schemas"]["Month"];
+                /** @description The currency to report in (only transactions in it count); the user's default currency when absent. */
+                currency?: components["parameters"]["ReportCurrency"];
+                /** @description Only this account's transactions. */
+                account_id?: components["parameters"]["ReportAccount"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cash-flow report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "USD",
+                     *       "from": "2026-02",
+                     *       "to": "2026-03",
+                     *       "months": [
+                     *         {
+                     *           "month": "2026-02",
+                     *           "income": 520000,
+                     *           "spending": 310450,
+                     *           "uncategorized": -4500,
+                     *           "net": 205050
+                     *         },
+                     *         {
+                     *           "month": "2026-03",
+                     *           "income": 520000,
+                     *           "spending": 284250,
+                     *           "uncategorized": 0,
+                     *           "net": 235750
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CashFlowReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getTrendsReport: {
+        parameters: {
+            query?: {
+                /** @description How many months, the latest included. */
+                months?: number;
+                /** @description The latest month; the current month (UTC) when absent. */
+                to?: components["schemas"]["Month"];
+                /** @description The currency to report in (only transactions in it count); the user's default currency when absent. */
+                currency?: components["parameters"]["ReportCurrency"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trends report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "USD",
+                     *       "months": [
+                     *         "2026-01",
+                     *         "2026-02",
+                     *         "2026-03"
+                     *       ],
+                     *       "categories": [
+                     *         {
+                     *           "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *           "name": "Groceries",
+                     *           "parent_id": "9a1f3c1e-6b7d-4c8e-8f20-1d2e3f4a5b6c",
+                     *           "series": [
+                     *             52000,
+                     *             48000,
+                     *             61230
+                     *           ],
+                     *           "total": 161230,
+                     *           "average": 50000,
+                     *           "latest": 61230,
+                     *           "change": 0.2246
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TrendsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
 }

@@ -16,6 +16,13 @@ class OpenAPI31Backend extends OpenAPIBackend {
   }
 }
 
+/** A real calendar day, `YYYY-MM-DD`, from 1900-01-01 to 2199-12-31. */
+export function isLedgerDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value < '1900-01-01' || value > '2199-12-31') return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
 export function loadContract(): Document {
   return JSON.parse(readFileSync(paths.bundledSpecJson, 'utf8')) as Document;
 }
@@ -33,6 +40,9 @@ export function createContractBackend(definition: Document): OpenAPIBackend {
       addFormats.default(ajv, { mode: 'full' });
       // ajv-formats also takes `urn:uuid:…`; ids here are the plain 36-character form only.
       ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+      // Calendar dates are real days between 1900-01-01 and 2199-12-31 (the Date schema): the
+      // ledger's range, and never a year PostgreSQL cannot hold (it has no year 0).
+      ajv.addFormat('date', (value: string) => isLedgerDate(value));
       return ajv;
     },
   });

@@ -5,6 +5,7 @@ import * as budgets from '../features/budgets/handlers.ts';
 import * as categories from '../features/categories/handlers.ts';
 import * as me from '../features/me/handlers.ts';
 import * as ops from '../features/ops/handlers.ts';
+import * as reports from '../features/reports/handlers.ts';
 import * as transactions from '../features/transactions/handlers.ts';
 import * as transfers from '../features/transfers/handlers.ts';
 import type { HandlerMap } from './operation.ts';
@@ -50,4 +51,7 @@ export const handlers = {
   deleteBudget: budgets.deleteBudget,
   getBudgetStatus: budgets.getBudgetStatus,
   listBudgetStatuses: budgets.listBudgetStatuses,
+  getSpendingReport: reports.getSpendingReport,
+  getCashFlowReport: reports.getCashFlowReport,
+  getTrendsReport: reports.getTrendsReport,
 } satisfies HandlerMap;

@@ -3,7 +3,7 @@ import { decoyPasswordHash, hashPassword, issueAccessToken, verifyPassword } fro
 import type { Handler } from '../../http/operation.ts';
 import { problems } from '../../http/problem.ts';
 import { seedDefaultCategories } from '../categories/queries.ts';
-import { clearFailures, findCredentials, insertUser, recordFailure, secondsBlocked } from './queries.ts';
+import { clearFailures, findCredentials, insertUser, releaseAttempt, reserveAttempt, secondsBlocked } from './queries.ts';
 
 /** Failed sign-ins allowed per window: few per account (guessing one password), more per address (a shared NAT). */
 const failureLimits = { perEmail: 5, perAddress: 50 };
@@ -32,15 +32,19 @@ export const createToken: Handler<'createToken'> = async ({ body, pool, config, 
   const addressKey = `ip:${clientIp}`;
   const blocked = await secondsBlocked(pool, [emailKey, addressKey]);
   if (blocked > 0) throw problems.tooManyRequests(blocked, `Too many failed sign-ins; retry in ${blocked} seconds.`);
+  // Every attempt counts as a failure until the password proves right (see reserveAttempt).
+  const emailAttempt = await reserveAttempt(pool, emailKey, failureLimits.perEmail);
+  const addressAttempt = await reserveAttempt(pool, addressKey, failureLimits.perAddress);
+  if (emailAttempt > failureLimits.perEmail || addressAttempt > failureLimits.perAddress) {
+    const seconds = Math.max(await secondsBlocked(pool, [emailKey, addressKey]), 1);
+    throw problems.tooManyRequests(seconds, `Too many failed sign-ins; retry in ${seconds} seconds.`);
+  }
 
   const found = await findCredentials(pool, email);
   // Unknown email and wrong password do the same argon2 work and get the same answer.
   const matches = await verifyPassword(found?.password_hash ?? (await decoyPasswordHash()), body.password);
-  if (!found || !matches) {
-    await recordFailure(pool, emailKey, failureLimits.perEmail);
-    await recordFailure(pool, addressKey, failureLimits.perAddress);
-    throw problems.unauthorized('The email or password is incorrect.');
-  }
+  if (!found || !matches) throw problems.unauthorized('The email or password is incorrect.');
   await clearFailures(pool, emailKey);
+  await releaseAttempt(pool, addressKey, failureLimits.perAddress);
   return { status: 200, body: await issueAccessToken(found.id, config) };
 };

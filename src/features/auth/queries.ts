@@ -45,11 +45,15 @@ export function secondsBlocked(pool: DatabasePool, keys: string[]) {
   `);
 }
 
-/** Counts a failed sign-in against `key`, blocking it when the window's count reaches `limit`. */
-export function recordFailure(pool: DatabasePool, key: string, limit: number) {
+/**
+ * Counts a sign-in attempt against `key` before the password is checked, so a burst of
+ * simultaneous guesses cannot all slip under the limit; answers the attempt's number in the
+ * window. The key is blocked once the count reaches `limit`.
+ */
+export function reserveAttempt(pool: DatabasePool, key: string, limit: number) {
   const windowStart = sql.fragment`now() - make_interval(mins => ${throttlePolicy.windowMinutes})`;
   const blockUntil = sql.fragment`now() + make_interval(mins => ${throttlePolicy.blockMinutes})`;
-  return pool.query(sql.typeAlias('void')`
+  return pool.oneFirst(sql.type(z.object({ failures: z.number() }))`
     insert into login_throttle as t (key, failures, window_started_at, blocked_until)
     values (${key}, 1, now(), case when ${limit} <= 1 then ${blockUntil} end)
     on conflict (key) do update set
@@ -59,6 +63,17 @@ export function recordFailure(pool: DatabasePool, key: string, limit: number) {
         when t.window_started_at >= ${windowStart} and t.failures + 1 >= ${limit} then ${blockUntil}
         else t.blocked_until
       end
+    returning failures
+  `);
+}
+
+/** Gives back an attempt that turned out to be a successful sign-in. */
+export function releaseAttempt(pool: DatabasePool, key: string, limit: number) {
+  return pool.query(sql.typeAlias('void')`
+    update login_throttle
+    set failures = greatest(failures - 1, 0),
+        blocked_until = case when failures - 1 < ${limit} then null else blocked_until end
+    where key = ${key}
   `);
 }
 

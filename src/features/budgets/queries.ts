@@ -1,0 +1,170 @@
+import type { DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import { sql } from '../../db/sql.ts';
+import { createdAtCursor } from '../../http/pagination.ts';
+import type { components } from '../../generated/api.ts';
+import { currencyCode } from '../../money/currency.ts';
+
+type Db = DatabaseTransactionConnection;
+type BudgetUpdate = components['schemas']['BudgetUpdate'];
+
+export const budgetPeriods = ['weekly', 'monthly', 'yearly'] as const;
+
+/** A budget exactly as the API shows it (columns in the schema's order, so ETags are stable). */
+const budgetRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  category_id: z.string().nullable(),
+  amount: z.number(),
+  currency: currencyCode,
+  period: z.enum(budgetPeriods),
+  start_date: z.string(),
+  rollover: z.boolean(),
+  alert_threshold: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Budget = z.infer<typeof budgetRow>;
+
+const budgetColumns = sql.fragment`
+  id, name, category_id, amount, currency, period, start_date, rollover, alert_threshold, created_at, updated_at
+`;
+
+/** The cursor of the budget lists: the (created_at, id) of the last row shown. */
+export const budgetCursor = createdAtCursor;
+
+export function listBudgets(db: Db, userId: string, options: { limit: number; after: z.infer<typeof budgetCursor> | undefined }) {
+  const { limit, after } = options;
+  return db.any(sql.type(budgetRow)`
+    select ${budgetColumns}
+    from budgets
+    where user_id = ${userId}
+      ${after ? sql.fragment`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
+    order by created_at, id
+    limit ${limit + 1}
+  `);
+}
+
+/** One budget; `forUpdate` locks it for a conditional change in the same transaction. */
+export function findBudget(db: Db, userId: string, id: string, options: { forUpdate?: boolean } = {}) {
+  return db.maybeOne(sql.type(budgetRow)`
+    select ${budgetColumns}
+    from budgets
+    where user_id = ${userId} and id = ${id}
+    ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
+  `);
+}
+
+const defaultCurrencyRow = z.object({ default_currency: currencyCode });
+
+export function findDefaultCurrency(db: Db, userId: string) {
+  return db.oneFirst(sql.type(defaultCurrencyRow)`select default_currency from users where id = ${userId}`);
+}
+
+const existsRow = z.object({ exists: z.boolean() });
+
+/** Whether the category is one of the user's: checked before a write, so a foreign id is a clean 422. */
+export function categoryExists(db: Db, userId: string, categoryId: string) {
+  return db.oneFirst(sql.type(existsRow)`
+    select exists (select 1 from categories where user_id = ${userId} and id = ${categoryId}) as exists
+  `);
+}
+
+export function insertBudget(
+  db: Db,
+  userId: string,
+  budget: Pick<Budget, 'name' | 'category_id' | 'amount' | 'currency' | 'period' | 'start_date' | 'rollover' | 'alert_threshold'>,
+) {
+  return db.one(sql.type(budgetRow)`
+    insert into budgets (user_id, name, category_id, amount, currency, period, start_date, rollover, alert_threshold)
+    values (
+      ${userId}, ${budget.name}, ${budget.category_id}, ${budget.amount}, ${budget.currency}, ${budget.period},
+      ${budget.start_date}::date, ${budget.rollover}, ${budget.alert_threshold}
+    )
+    returning ${budgetColumns}
+  `);
+}
+
+export function updateBudget(db: Db, userId: string, id: string, changes: BudgetUpdate) {
+  const assignments = [
+    changes.name === undefined ? null : sql.fragment`name = ${changes.name}`,
+    changes.category_id === undefined ? null : sql.fragment`category_id = ${changes.category_id}`,
+    changes.amount === undefined ? null : sql.fragment`amount = ${changes.amount}`,
+    changes.currency === undefined ? null : sql.fragment`currency = ${changes.currency}`,
+    changes.period === undefined ? null : sql.fragment`period = ${changes.period}`,
+    changes.start_date === undefined ? null : sql.fragment`start_date = ${changes.start_date}::date`,
+    changes.rollover === undefined ? null : sql.fragment`rollover = ${changes.rollover}`,
+    changes.alert_threshold === undefined ? null : sql.fragment`alert_threshold = ${changes.alert_threshold}`,
+  ].filter((assignment) => assignment !== null);
+  return db.one(sql.type(budgetRow)`
+    update budgets set ${sql.join(assignments, sql.fragment`, `)}
+    where user_id = ${userId} and id = ${id}
+    returning ${budgetColumns}
+  `);
+}
+
+export function deleteBudget(db: Db, userId: string, id: string) {
+  return db.query(sql.typeAlias('void')`delete from budgets where user_id = ${userId} and id = ${id}`);
+}
+
+/** What one budget's status needs summed: its matching rule and the days to sum over. */
+export type SpendingWindow = {
+  budgetId: string;
+  categoryId: string | null;
+  currency: string;
+  /** The first day of earlier periods to sum (the budget's start_date), or null when nothing carries over. */
+  carryFrom: string | null;
+  periodStart: string;
+  /** The status date: transactions after it are not spent yet. */
+  until: string;
+};
+
+/** Sums are numeric in PostgreSQL (parsed to safe integers by the pool); outflows are negative, so spent = −sum. */
+const budgetSpendingRow = z.object({
+  budget_id: z.string(),
+  spent_in_period: z.number(),
+  spent_before_period: z.number(),
+});
+
+/**
+ * For each window, in one round trip: spent in the period so far and spent in the carried-over
+ * periods before it. A transaction counts when it is the user's, in the budget's currency, not a
+ * transfer leg, and categorized in the budget's category or one of its children — or, for an
+ * all-spending budget (no category), in any `expense` category. Uncategorized transactions never
+ * count. The join from categories lets the (category_id, date) index find the rows.
+ */
+export function spendingByBudget(db: Db, userId: string, windows: readonly SpendingWindow[]) {
+  if (windows.length === 0) return Promise.resolve([]);
+  const tuples = windows.map((window) => [
+    window.budgetId,
+    window.categoryId,
+    window.currency,
+    window.carryFrom,
+    window.periodStart,
+    window.until,
+  ]);
+  return db.any(sql.type(budgetSpendingRow)`
+    select
+      budget_window.budget_id,
+      coalesce(-sum(t.amount) filter (where t.date >= budget_window.period_start), 0) as spent_in_period,
+      coalesce(-sum(t.amount) filter (where t.date >= budget_window.carry_from and t.date < budget_window.period_start), 0)
+        as spent_before_period
+    from ${sql.unnest(tuples, ['uuid', 'uuid', 'text', 'date', 'date', 'date'])}
+      as budget_window(budget_id, category_id, currency, carry_from, period_start, until)
+    left join categories c
+      on c.user_id = ${userId}
+      and case
+        when budget_window.category_id is null then c.kind = 'expense'
+        else c.id = budget_window.category_id or c.parent_id = budget_window.category_id
+      end
+    left join transactions t
+      on t.user_id = ${userId}
+      and t.category_id = c.id
+      and t.currency = budget_window.currency
+      and t.transfer_id is null
+      -- least() skips a null carry_from: without rollover only the period itself is read.
+      and t.date >= least(budget_window.carry_from, budget_window.period_start)
+      and t.date <= budget_window.until
+    group by budget_window.budget_id, budget_window.carry_from, budget_window.period_start
+  `);
+}

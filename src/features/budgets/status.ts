@@ -1,0 +1,90 @@
+import type { components } from '../../generated/api.ts';
+import { daysBetween, type PeriodWindow } from './periods.ts';
+
+export type BudgetStatus = components['schemas']['BudgetStatus'];
+type Budget = components['schemas']['Budget'];
+
+export type BudgetStatusInput = {
+  budget: Pick<Budget, 'id' | 'name' | 'currency' | 'amount' | 'rollover' | 'alert_threshold'>;
+  /** The day the status is evaluated at; `period` contains it. */
+  date: string;
+  period: PeriodWindow;
+  /** Outflows minus refunds from period.start to `date`, both included (later ones are not spent yet). */
+  spentInPeriod: number;
+  /** Outflows minus refunds from the budget's start_date to the day before period.start. */
+  spentBeforePeriod: number;
+};
+
+/**
+ * Whether earlier periods carry into this one: only with rollover, and only from the second
+ * period on (nothing was budgeted before start_date).
+ */
+export function carriesOver(budget: Pick<Budget, 'rollover'>, period: PeriodWindow): boolean {
+  return budget.rollover && period.index > 0;
+}
+
+/** n ÷ d rounded half away from zero, exactly; d > 0. */
+export function divideRounded(n: bigint, d: bigint): bigint {
+  const quotient = n / d;
+  const remainder = n % d;
+  const magnitude = remainder < 0n ? -remainder : remainder;
+  if (2n * magnitude >= d) return quotient + (n < 0n ? -1n : 1n);
+  return quotient;
+}
+
+/** Amounts are JSON numbers: a result beyond ±(2^53 − 1) throws rather than losing a cent (as pool.ts does for int8). */
+function safeNumber(value: bigint, field: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`budget status ${field} ${value} exceeds the safe integer range`);
+  }
+  return Number(value);
+}
+
+/**
+ * Where a budget stands at `date`. All money maths is in BigInt, so products of large amounts
+ * (index × amount, spent × days) stay exact.
+ *
+ * - carried_over: with rollover from the second period on, every earlier period's leftover:
+ *   index × amount − spentBeforePeriod (negative when overspent). The budget's current amount
+ *   applies to every period: changes of the amount over time are not tracked.
+ * - available = budgeted + carried_over; remaining = available − spent.
+ * - percent_used: 0 when nothing (net) is spent; spent ÷ available to 4 decimals when something is
+ *   available; null when something is spent but nothing is available.
+ * - state: over when spent > available, warning from alert_threshold on, else ok.
+ * - projected_spend: spent × days in period ÷ days elapsed (date included), rounded half away from zero.
+ * - days_left: from date to the period's end, both included.
+ */
+export function budgetStatus({ budget, date, period, spentInPeriod, spentBeforePeriod }: BudgetStatusInput): BudgetStatus {
+  const budgeted = BigInt(budget.amount);
+  const spent = BigInt(spentInPeriod);
+  const carriedOver = carriesOver(budget, period) ? BigInt(period.index) * budgeted - BigInt(spentBeforePeriod) : 0n;
+  const available = budgeted + carriedOver;
+
+  let percentUsed: number | null;
+  if (spent <= 0n) percentUsed = 0;
+  else if (available > 0n) percentUsed = Number(divideRounded(spent * 10_000n, available)) / 10_000;
+  else percentUsed = null;
+
+  const state: BudgetStatus['state'] =
+    spent > available ? 'over' : percentUsed !== null && percentUsed >= budget.alert_threshold ? 'warning' : 'ok';
+
+  const daysInPeriod = BigInt(daysBetween(period.start, period.end) + 1);
+  const daysElapsed = BigInt(daysBetween(period.start, date) + 1);
+
+  return {
+    budget_id: budget.id,
+    name: budget.name,
+    currency: budget.currency,
+    date,
+    period_start: period.start,
+    period_end: period.end,
+    budgeted: safeNumber(budgeted, 'budgeted'),
+    carried_over: safeNumber(carriedOver, 'carried_over'),
+    spent: safeNumber(spent, 'spent'),
+    remaining: safeNumber(available - spent, 'remaining'),
+    percent_used: percentUsed,
+    state,
+    projected_spend: safeNumber(divideRounded(spent * daysInPeriod, daysElapsed), 'projected_spend'),
+    days_left: daysBetween(date, period.end) + 1,
+  };
+}

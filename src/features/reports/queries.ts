@@ -1,0 +1,200 @@
+import type { DatabaseTransactionConnection } from 'slonik';
+import { z } from 'zod';
+import { sql } from '../../db/sql.ts';
+import { splitIntoMonths, type DayRange } from './ranges.ts';
+
+type Db = DatabaseTransactionConnection;
+
+export type ReportScope = { userId: string; currency: string; accountId: string | undefined };
+
+const group = z.object({ key: z.string().nullable(), label: z.string(), total: z.number(), count: z.number() });
+export type SpendingGroupRow = z.infer<typeof group>;
+
+function accountFilter(scope: ReportScope, column = sql.fragment`account_id`) {
+  return scope.accountId === undefined ? sql.fragment`` : sql.fragment`and ${column} = ${scope.accountId}`;
+}
+
+/** Transactions of the scope that reports count: in its currency, transfers left out. */
+function reportedTransactions(scope: ReportScope, ranges: DayRange[]) {
+  const inRanges = sql.join(
+    ranges.map((range) => sql.fragment`(date between ${range.from}::date and ${range.to}::date)`),
+    sql.fragment` or `,
+  );
+  return sql.fragment`
+    from transactions
+    where user_id = ${scope.userId} and currency = ${scope.currency} and transfer_id is null
+      ${accountFilter(scope)} and (${inRanges})
+  `;
+}
+
+/**
+ * Per (category, account, month) totals over a date range: whole months from
+ * monthly_category_totals, the partial months at either end from the transactions.
+ */
+function categoryTotals(scope: ReportScope, range: DayRange) {
+  const { whole, edges } = splitIntoMonths(range);
+  const parts = [
+    whole &&
+      sql.fragment`
+        select category_id, account_id, month, total, count from monthly_category_totals
+        where user_id = ${scope.userId} and currency = ${scope.currency} ${accountFilter(scope)}
+          and month >= ${whole.start}::date and month < ${whole.end}::date`,
+    edges.length > 0 &&
+      sql.fragment`
+        select category_id, account_id, date_trunc('month', date)::date, sum(amount), count(*)::int
+        ${reportedTransactions(scope, edges)}
+        group by 1, 2, 3`,
+  ].filter((part) => part !== null && part !== false);
+  return sql.join(parts, sql.fragment` union all `);
+}
+
+/** Per (category, merchant) totals over a date range, from monthly_merchant_totals and the edges. */
+function merchantTotals(scope: ReportScope, range: DayRange) {
+  const { whole, edges } = splitIntoMonths(range);
+  const parts = [
+    whole &&
+      sql.fragment`
+        select category_id, merchant, total, count from monthly_merchant_totals
+        where user_id = ${scope.userId} and currency = ${scope.currency} ${accountFilter(scope)}
+          and month >= ${whole.start}::date and month < ${whole.end}::date`,
+    edges.length > 0 &&
+      sql.fragment`
+        select category_id, merchant, sum(amount), count(*)::int
+        ${reportedTransactions(scope, edges)}
+        group by 1, 2`,
+  ].filter((part) => part !== null && part !== false);
+  return sql.join(parts, sql.fragment` union all `);
+}
+
+// Spending is outflows minus refunds in expense categories: minus the signed sum.
+const spent = sql.fragment`(-sum(p.total))::bigint as total, sum(p.count)::bigint as count`;
+const expenseOnly = (scope: ReportScope) => sql.fragment`c.kind = 'expense' and c.user_id = ${scope.userId}`;
+
+export function spendingByCategory(db: Db, scope: ReportScope, range: DayRange) {
+  return db.any(sql.type(group)`
+    select c.id::text as key, c.name as label, ${spent}
+    from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
+    join categories c on c.id = p.category_id
+    where ${expenseOnly(scope)}
+    group by c.id, c.name
+    having sum(p.count) > 0
+    order by total desc, label
+  `);
+}
+
+export function spendingByParentCategory(db: Db, scope: ReportScope, range: DayRange) {
+  return db.any(sql.type(group)`
+    select g.id::text as key, g.name as label, ${spent}
+    from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
+    join categories c on c.id = p.category_id
+    join categories g on g.id = coalesce(c.parent_id, c.id)
+    where ${expenseOnly(scope)}
+    group by g.id, g.name
+    having sum(p.count) > 0
+    order by total desc, label
+  `);
+}
+
+export function spendingByAccount(db: Db, scope: ReportScope, range: DayRange) {
+  return db.any(sql.type(group)`
+    select a.id::text as key, a.name as label, ${spent}
+    from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
+    join categories c on c.id = p.category_id
+    join accounts a on a.id = p.account_id
+    where ${expenseOnly(scope)}
+    group by a.id, a.name
+    having sum(p.count) > 0
+    order by total desc, label
+  `);
+}
+
+export function spendingByMonth(db: Db, scope: ReportScope, range: DayRange) {
+  return db.any(sql.type(group)`
+    select to_char(p.month, 'YYYY-MM') as key, to_char(p.month, 'YYYY-MM') as label, ${spent}
+    from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
+    join categories c on c.id = p.category_id
+    where ${expenseOnly(scope)}
+    group by p.month
+    having sum(p.count) > 0
+    order by key
+  `);
+}
+
+export function spendingByMerchant(db: Db, scope: ReportScope, range: DayRange) {
+  return db.any(sql.type(group)`
+    select p.merchant as key, coalesce(p.merchant, '(no merchant)') as label, ${spent}
+    from (${merchantTotals(scope, range)}) as p (category_id, merchant, total, count)
+    join categories c on c.id = p.category_id
+    where ${expenseOnly(scope)}
+    group by p.merchant
+    having sum(p.count) > 0
+    order by total desc, label
+  `);
+}
+
+/** Weeks and days are finer than the aggregates: they read the transactions (by the date index). */
+export function spendingByPeriod(db: Db, scope: ReportScope, range: DayRange, period: 'week' | 'day') {
+  const key = period === 'week' ? sql.fragment`date_trunc('week', t.date)::date` : sql.fragment`t.date`;
+  const label = period === 'week' ? sql.fragment`to_char(${key}, 'IYYY-"W"IW')` : sql.fragment`${key}::text`;
+  return db.any(sql.type(group)`
+    select ${key}::text as key, ${label} as label, (-sum(t.amount))::bigint as total, count(*)::bigint as count
+    from transactions t
+    join categories c on c.id = t.category_id
+    where t.user_id = ${scope.userId} and t.currency = ${scope.currency} and t.transfer_id is null
+      ${accountFilter(scope, sql.fragment`t.account_id`)}
+      and t.date between ${range.from}::date and ${range.to}::date
+      and ${expenseOnly(scope)}
+    group by 1, 2
+    order by key
+  `);
+}
+
+const cashFlowRow = z.object({
+  month: z.string(),
+  income: z.number(),
+  spending: z.number(),
+  uncategorized: z.number(),
+});
+
+/** Income, spending and uncategorized money per month with any activity (whole months only). */
+export function cashFlow(db: Db, scope: ReportScope, months: { from: string; to: string }) {
+  return db.any(sql.type(cashFlowRow)`
+    select
+      to_char(p.month, 'YYYY-MM') as month,
+      coalesce(sum(p.total) filter (where c.kind = 'income'), 0)::bigint as income,
+      coalesce(-sum(p.total) filter (where c.kind = 'expense'), 0)::bigint as spending,
+      coalesce(sum(p.total) filter (where p.category_id is null), 0)::bigint as uncategorized
+    from monthly_category_totals p
+    left join categories c on c.id = p.category_id
+    where p.user_id = ${scope.userId} and p.currency = ${scope.currency} ${accountFilter(scope, sql.fragment`p.account_id`)}
+      and p.month between ${`${months.from}-01`}::date and ${`${months.to}-01`}::date
+    group by p.month
+  `);
+}
+
+const monthlyCategoryRow = z.object({
+  category_id: z.string(),
+  name: z.string(),
+  parent_id: z.string().nullable(),
+  month: z.string(),
+  total: z.number(),
+});
+
+/** Spending per expense category and month over whole months. */
+export function spendingByCategoryAndMonth(db: Db, scope: ReportScope, months: { from: string; to: string }) {
+  return db.any(sql.type(monthlyCategoryRow)`
+    select c.id as category_id, c.name, c.parent_id, to_char(p.month, 'YYYY-MM') as month, (-sum(p.total))::bigint as total
+    from monthly_category_totals p
+    join categories c on c.id = p.category_id
+    where p.user_id = ${scope.userId} and p.currency = ${scope.currency} and ${expenseOnly(scope)}
+      and p.month between ${`${months.from}-01`}::date and ${`${months.to}-01`}::date
+    group by c.id, c.name, c.parent_id, p.month
+    having sum(p.count) > 0
+  `);
+}
+
+export function defaultCurrency(db: Db, userId: string) {
+  return db.oneFirst(sql.type(z.object({ default_currency: z.string() }))`
+    select default_currency from users where id = ${userId}
+  `);
+}
