@@ -14,7 +14,8 @@ import { docsRouter } from './http/docs.ts';
 import { handlers, publicOperations } from './http/handlers.ts';
 import { bearerToken, verifyAccessToken } from './http/auth.ts';
 import { findApiKeyUser, isApiKey } from './features/api-keys/queries.ts';
-import type { OperationContext, OperationId } from './http/operation.ts';
+import type { OperationContext, OperationId, StreamReply } from './http/operation.ts';
+import { receiveUpload, uploadOf } from './http/upload.ts';
 import { Problem, problems } from './http/problem.ts';
 import { fieldErrors } from './http/validation-errors.ts';
 
@@ -78,6 +79,7 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
         log: request.log,
         config,
         pool,
+        upload: uploadOf(request),
       };
       const userId = context.security?.bearerAuth as string | undefined;
       const reply = (
@@ -88,9 +90,17 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
                 select app_begin_request(${userId ?? null}) as known
               `);
               if (!known) throw problems.unauthorized('The user this token was issued to no longer exists.');
-              return handler({ ...base, userId, db } as never);
+              const answer = (await handler({ ...base, userId, db } as never)) as Partial<StreamReply>;
+              if (answer.stream) {
+                // Streamed answers are written inside the transaction: one consistent snapshot.
+                response.status(200).set(answer.headers ?? {});
+                await answer.stream(response);
+                response.end();
+              }
+              return answer;
             })
-      ) as { status: number; body?: unknown; headers?: Record<string, string> };
+      ) as { status: number; body?: unknown; headers?: Record<string, string>; stream?: unknown };
+      if (reply.stream) return;
 
       if (config.validateResponses) {
         // openapi-backend reads an absent body (204) as null.
@@ -130,9 +140,22 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
   app.use(helmet({ contentSecurityPolicy: false }));
   app.use(docsRouter(definition));
 
-  app.use((request, _response, next) => {
-    if (hasBody(request) && !request.is(['application/json', 'application/*+json'])) {
-      next(new Problem({ status: 415, type: 'unsupported-media-type', title: 'Unsupported media type', detail: 'Send the body as application/json.' }));
+  // A body must be of a media type the operation declares; multipart uploads stream to disk.
+  app.use((request, response, next) => {
+    if (!hasBody(request)) {
+      next();
+      return;
+    }
+    const operation = api.router.matchOperation({ method: request.method, path: request.path, headers: {} }) as
+      | { requestBody?: { content?: Record<string, unknown> } }
+      | undefined;
+    const accepted = Object.keys(operation?.requestBody?.content ?? { 'application/json': {} });
+    if (!request.is(accepted.length ? accepted : ['application/json'])) {
+      next(new Problem({ status: 415, type: 'unsupported-media-type', title: 'Unsupported media type', detail: `Send the body as ${accepted.join(' or ') || 'application/json'}.` }));
+      return;
+    }
+    if (request.is('multipart/form-data')) {
+      receiveUpload(request, response, next);
       return;
     }
     next();

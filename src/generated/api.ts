@@ -601,10 +601,15 @@ export interface components {
              */
             parameter?: string;
             /**
+             * @description For statement imports, the 1-based row (CSV line, OFX/QIF/CAMT entry) at fault.
+             * @example 17
+             */
+            row?: number;
+            /**
              * @description Where the offending value was sent.
              * @enum {string}
              */
-            in?: "body" | "query" | "path" | "header";
+            in?: "body" | "query" | "path" | "header" | "file";
             /**
              * @description What is wrong with the value.
              * @example must be equal to one of the allowed values
@@ -1534,7 +1539,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request body is over the limit (1 MiB for JSON). */
+        /** @description The request body is over the limit: 1 MiB for JSON, 20 MiB for statement files. */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;

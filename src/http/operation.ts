@@ -3,13 +3,18 @@ import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { operations } from '../generated/api.ts';
+import type { Upload } from './upload.ts';
 
 export type OperationId = keyof operations;
 
 type Parameters<Op extends OperationId> = operations[Op]['parameters'];
 type Part<P, K extends string> = K extends keyof P ? (undefined extends P[K] ? Exclude<P[K], undefined> | Record<string, never> : P[K]) : Record<string, never>;
 
-type JsonContent<T> = T extends { content: { 'application/json': infer Body } } ? Body : undefined;
+type JsonContent<T> = T extends { content: { 'application/json': infer Body } }
+  ? Body
+  : T extends { content: { 'multipart/form-data': infer Form } }
+    ? Form
+    : undefined;
 export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody: infer B }
   ? JsonContent<B>
   : operations[Op] extends { requestBody?: infer B }
@@ -42,6 +47,15 @@ export type OperationContext<Op extends OperationId> = {
   config: Config;
   /** The owner-free pool, for operations that act before a user is known (sign-up, sign-in, probes). */
   pool: DatabasePool;
+  /** The statement file of a multipart request, on disk. */
+  upload: Upload | undefined;
+};
+
+/** An answer written progressively (exports) inside the request's transaction, not validated as JSON. */
+export type StreamReply = {
+  status: 200;
+  headers: Record<string, string>;
+  stream: (out: NodeJS.WritableStream) => Promise<void>;
 };
 
 /** Authenticated operations run inside one transaction in which the caller is named for RLS. */
@@ -54,7 +68,7 @@ type PublicOperationId = (typeof import('./handlers.ts'))['publicOperations'][nu
 
 export type Handler<Op extends OperationId> = Op extends PublicOperationId
   ? (context: OperationContext<Op>) => Promise<Reply<Op>>
-  : (context: UserContext<Op>) => Promise<Reply<Op>>;
+  : (context: UserContext<Op>) => Promise<Reply<Op> | StreamReply>;
 
 /** The handler map: a spec operation without a handler (or a stray one) fails to compile. */
 export type HandlerMap = { [Op in OperationId]: Handler<Op> };

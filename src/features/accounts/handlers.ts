@@ -47,10 +47,10 @@ export const updateAccountHandler: Handler<'updateAccount'> = async ({ db, userI
   return { status: 200, body: account, headers: { ETag: etagOf(account) } };
 };
 
-export const deleteAccountHandler: Handler<'deleteAccount'> = async ({ db, userId, path, headers }) => {
+export const deleteAccountHandler: Handler<'deleteAccount'> = async ({ db, userId, path, query, headers }) => {
   const current = await findAccount(db, userId, path.id, { forUpdate: true });
   if (!current) throw notFound();
   assertIfMatch(headers['if-match'], current);
-  await deleteAccount(db, userId, path.id);
+  await deleteAccount(db, userId, path.id, { cascade: query.cascade ?? false });
   return { status: 204, body: undefined };
 };

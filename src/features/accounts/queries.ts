@@ -85,6 +85,21 @@ export function updateAccount(db: Db, userId: string, id: string, changes: Accou
   `);
 }
 
-export function deleteAccount(db: Db, userId: string, id: string) {
+/**
+ * Deletes an account. Without `cascade`, transactions still on it make the foreign key refuse
+ * (409). With it, its transactions go first — and the other leg of each of its transfers, so no
+ * transfer is left half-recorded.
+ */
+export async function deleteAccount(db: Db, userId: string, id: string, options: { cascade: boolean }) {
+  if (options.cascade) {
+    await db.query(sql.typeAlias('void')`
+      delete from transactions
+      where user_id = ${userId}
+        and (account_id = ${id} or transfer_id in (
+          select transfer_id from transactions
+          where user_id = ${userId} and account_id = ${id} and transfer_id is not null
+        ))
+    `);
+  }
   return db.query(sql.typeAlias('void')`delete from accounts where user_id = ${userId} and id = ${id}`);
 }

@@ -48,37 +48,49 @@ export type NewTransaction = {
   externalId: string | null;
   status: 'pending' | 'posted';
   transferId: string | null;
+  /** Set on imported rows: the import, and the fingerprint that recognises the row on re-import. */
+  importId?: string | null;
+  importFingerprint?: string | null;
 };
 
 /**
  * Inserts any number of transactions in one statement (unnest of column arrays), so a batch of
- * 1000 is one round trip and one firing of the balance trigger. Rows come back in input order.
+ * 1000 is one round trip and one firing of the balance and report triggers. Rows come back in
+ * input order. With `onDuplicate: 'skip'`, rows that an external_id or import fingerprint
+ * already recorded are left out (and missing from the answer) instead of failing the statement.
  */
-export async function insertTransactions(db: Db, userId: string, rows: NewTransaction[]): Promise<Transaction[]> {
+export async function insertTransactions(
+  db: Db,
+  userId: string,
+  rows: NewTransaction[],
+  options: { onDuplicate: 'fail' | 'skip' } = { onDuplicate: 'fail' },
+): Promise<Transaction[]> {
   const inserted = await db.any(sql.type(transactionRow)`
     insert into transactions (
       id, user_id, account_id, currency, date, amount, description, merchant, category_id,
-      categorized_by, notes, tags, external_id, status, transfer_id
+      categorized_by, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
     )
     select
       r.id, ${userId}, r.account_id, r.currency, r.date, r.amount, r.description, r.merchant,
       r.category_id, r.categorized_by, r.notes,
-      array(select jsonb_array_elements_text(r.tags)), r.external_id, r.status, r.transfer_id
+      array(select jsonb_array_elements_text(r.tags)), r.external_id, r.status, r.transfer_id,
+      r.import_id, r.import_fingerprint
     from ${sql.unnest(
       rows.map((row) => [
         row.id, row.accountId, row.currency, row.date, row.amount, row.description, row.merchant,
         row.categoryId, row.categorizedBy, row.notes, JSON.stringify(row.tags), row.externalId,
-        row.status, row.transferId,
+        row.status, row.transferId, row.importId ?? null, row.importFingerprint ?? null,
       ]),
-      ['uuid', 'uuid', 'text', 'date', 'int8', 'text', 'text', 'uuid', 'text', 'text', 'jsonb', 'text', 'text', 'uuid'],
+      ['uuid', 'uuid', 'text', 'date', 'int8', 'text', 'text', 'uuid', 'text', 'text', 'jsonb', 'text', 'text', 'uuid', 'uuid', 'text'],
     )} as r(
       id, account_id, currency, date, amount, description, merchant, category_id,
-      categorized_by, notes, tags, external_id, status, transfer_id
+      categorized_by, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
     )
+    ${options.onDuplicate === 'skip' ? sql.fragment`on conflict do nothing` : sql.fragment``}
     returning ${transactionColumns}
   `);
   const byId = new Map(inserted.map((row) => [row.id, row]));
-  return rows.map((row) => byId.get(row.id)!);
+  return rows.flatMap((row) => byId.get(row.id) ?? []);
 }
 
 /** The caller's accounts among `ids`, with their currencies. */

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import type { NextFunction, Request, Response } from 'express';
+import { Problem, problems } from './problem.ts';
+
+export type Upload = { path: string; fileName: string | null; size: number };
+
+export const maxStatementBytes = 20 * 1024 * 1024;
+
+const uploads = new WeakMap<Request, Upload>();
+
+/** The file a multipart request carried, once received. */
+export function uploadOf(request: Request): Upload | undefined {
+  return uploads.get(request);
+}
+
+function tooLarge(): Problem {
+  return new Problem({
+    status: 413,
+    type: 'payload-too-large',
+    title: 'Payload too large',
+    detail: 'The statement file exceeds 20 MiB.',
+  });
+}
+
+/** Form fields arrive as text: JSON objects and booleans are decoded so the contract can check them. */
+function fieldValue(value: string): unknown {
+  const trimmed = value.trim();
+  if (trimmed === 'true' || trimmed === 'false' || trimmed.startsWith('{')) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/**
+ * Receives a multipart/form-data request: the one `file` part streams to a temporary file (so a
+ * 20 MiB statement never sits in memory, and is deleted when the response ends); the other parts
+ * become the body the contract validates.
+ */
+export function receiveUpload(request: Request, response: Response, next: NextFunction): void {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxStatementBytes + 64 * 1024) {
+    next(tooLarge());
+    return;
+  }
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: request.headers,
+      limits: { fileSize: maxStatementBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
+    });
+  } catch {
+    next(problems.validation([{ pointer: '#', in: 'body', message: 'is not a valid multipart/form-data body' }]));
+    return;
+  }
+  const fields: Record<string, unknown> = {};
+  let failure: Problem | undefined;
+  let finished = false;
+  const finish = (error?: unknown) => {
+    if (finished) return;
+    finished = true;
+    next(error);
+  };
+  let written: Promise<void> = Promise.resolve();
+
+  parser.on('file', (name, stream, info) => {
+    if (name !== 'file' || uploads.has(request)) {
+      failure ??= problems.validation([{ pointer: `#/${name}`, in: 'body', message: 'is not an expected file; send one part named file' }]);
+      stream.resume();
+      return;
+    }
+    const upload: Upload = { path: `${tmpdir()}/spendsense-upload-${randomUUID()}`, fileName: info.filename || null, size: 0 };
+    uploads.set(request, upload);
+    response.on('close', () => void rm(upload.path, { force: true }));
+    stream.on('data', (chunk: Buffer) => {
+      upload.size += chunk.length;
+    });
+    stream.on('limit', () => {
+      failure ??= tooLarge();
+    });
+    written = pipeline(stream, createWriteStream(upload.path));
+  });
+  parser.on('field', (name, value, info) => {
+    if (info.valueTruncated) failure ??= problems.validation([{ pointer: `#/${name}`, in: 'body', message: 'is longer than 64 KiB' }]);
+    fields[name] = fieldValue(value);
+  });
+  parser.on('partsLimit', () => {
+    failure ??= problems.validation([{ pointer: '#', in: 'body', message: 'has too many parts' }]);
+  });
+  parser.on('error', () => {
+    failure ??= problems.validation([{ pointer: '#', in: 'body', message: 'is not a valid multipart/form-data body' }]);
+    request.unpipe(parser);
+    request.resume();
+    finish(failure);
+  });
+  parser.on('close', () => {
+    written.then(
+      () => {
+        if (failure) {
+          finish(failure);
+          return;
+        }
+        const upload = uploads.get(request);
+        // The contract sees the file as its name (format: binary); the bytes wait on disk.
+        request.body = upload ? { ...fields, file: upload.fileName ?? 'statement' } : fields;
+        finish();
+      },
+      (error: unknown) => finish(error),
+    );
+  });
+  request.pipe(parser);
+}
