@@ -15,7 +15,7 @@ import { handlers, publicOperations } from './http/handlers.ts';
 import { bearerToken, verifyAccessToken } from './http/auth.ts';
 import { findApiKeyUser, isApiKey } from './features/api-keys/queries.ts';
 import type { OperationContext, OperationId, StreamReply } from './http/operation.ts';
-import { receiveUpload, uploadOf } from './http/upload.ts';
+import { deferProblem, deferredProblem, receiveUpload, uploadOf } from './http/upload.ts';
 import { Problem, problems } from './http/problem.ts';
 import { fieldErrors } from './http/validation-errors.ts';
 
@@ -56,6 +56,12 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
         api.router.matchOperation({ ...context.request, method }),
       );
       throw problems.methodNotAllowed(allowed);
+    },
+    // Body problems found before routing (media type, upload) answer only once the caller is known.
+    postSecurityHandler: (context: Context, request: Request) => {
+      const problem = deferredProblem(request);
+      const needsAuth = (context.operation.security ?? []).length > 0;
+      if (problem && (context.security.authorized || !needsAuth)) throw problem;
     },
     unauthorizedHandler: () => {
       throw problems.unauthorized();
@@ -151,7 +157,9 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
       | undefined;
     const accepted = Object.keys(operation?.requestBody?.content ?? { 'application/json': {} });
     if (!request.is(accepted.length ? accepted : ['application/json'])) {
-      next(new Problem({ status: 415, type: 'unsupported-media-type', title: 'Unsupported media type', detail: `Send the body as ${accepted.join(' or ') || 'application/json'}.` }));
+      deferProblem(request, new Problem({ status: 415, type: 'unsupported-media-type', title: 'Unsupported media type', detail: `Send the body as ${accepted.join(' or ') || 'application/json'}.` }));
+      request.resume();
+      next();
       return;
     }
     if (request.is('multipart/form-data')) {

@@ -144,6 +144,78 @@ export interface paths {
         patch: operations["updateAccount"];
         trace?: never;
     };
+    "/v1/accounts/{id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a bank statement
+         * @description Records the transactions of a statement file — CSV, OFX 1.x/2.x, QFX, QIF or ISO 20022
+         *     CAMT.053, recognised from its content — on this account, through the same path as
+         *     API-created transactions (balances and reports follow). The whole file is recorded or none
+         *     of it. Rows already recorded are skipped, so importing a file twice, or overlapping
+         *     statements, creates no duplicates. A file whose stated currency is not the account's, that
+         *     cannot be read, or (with `on_error=abort`) has unreadable rows answers 422 naming the rows.
+         *     With `dry_run=true` nothing is written: the answer previews the first rows.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List imports
+         * @description The caller's statement imports, newest first.
+         */
+        get: operations["listImports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an import
+         * @description One statement import and its counts.
+         */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -321,6 +393,30 @@ export interface paths {
          *     rejects the batch and nothing is written. The body must fit in 1 MiB.
          */
         post: operations["createTransactionBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transactions/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export transactions
+         * @description Streams the caller's transactions, oldest first, as CSV (RFC 4180, a header row, a stable
+         *     column order, UTF-8) or as a JSON array. `amount` is written in major units of its
+         *     currency (`-12.50`); `amount_minor` keeps the exact integer. Text cells starting with
+         *     `=`, `+`, `-` or `@` are prefixed with an apostrophe so spreadsheets do not run them
+         *     as formulas. Importing the CSV into an empty account reproduces the transactions.
+         */
+        get: operations["exportTransactions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -834,6 +930,156 @@ export interface components {
             archived?: boolean;
         };
         /**
+         * StatementFormat
+         * @description A bank statement format.
+         * @enum {string}
+         */
+        StatementFormat: "csv" | "ofx" | "qfx" | "qif" | "camt053";
+        /**
+         * CsvMapping
+         * @description Which CSV column holds what: a header name, or a 1-based column number (as a string) for files
+         *     without a header. `date` plus either `amount` or `debit`/`credit` are needed; detected from
+         *     the header when absent.
+         */
+        CsvMapping: {
+            date: string;
+            /** @description Signed amounts (negative = money out). */
+            amount?: string;
+            /** @description Money out, written positive or negative. */
+            debit?: string;
+            /** @description Money in. */
+            credit?: string;
+            description?: string;
+            /** @description Becomes the transaction's merchant. */
+            payee?: string;
+            /** @description Becomes the transaction's notes. */
+            memo?: string;
+            /** @description The bank's id of each row, used to recognise it on re-import. */
+            external_id?: string;
+        };
+        /**
+         * StatementDateFormat
+         * @description How dates are written in a CSV or QIF file; detected from the rows when absent.
+         * @enum {string}
+         */
+        StatementDateFormat: "YYYY-MM-DD" | "DD/MM/YYYY" | "MM/DD/YYYY" | "DD.MM.YYYY" | "YYYYMMDD" | "DD-MM-YYYY" | "MM-DD-YYYY";
+        /**
+         * ImportUpload
+         * @description A statement file and how to read it.
+         */
+        ImportUpload: {
+            /**
+             * Format: binary
+             * @description The statement, at most 20 MiB. Its format is recognised from its content.
+             */
+            file: string;
+            format?: components["schemas"]["StatementFormat"];
+            mapping?: components["schemas"]["CsvMapping"];
+            date_format?: components["schemas"]["StatementDateFormat"];
+            /**
+             * @description Only preview what would be imported; nothing is written or recorded.
+             * @default false
+             */
+            dry_run: boolean;
+            /**
+             * @description With `abort`, a row that cannot be read rejects the whole file (422, every bad row listed); with `skip`, such rows are left out and listed in `errors`.
+             * @default abort
+             * @enum {string}
+             */
+            on_error: "abort" | "skip";
+        };
+        /**
+         * Id
+         * Format: uuid
+         * @description A server-generated identifier.
+         * @example 0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11
+         */
+        Id: string;
+        /**
+         * ImportRowError
+         * @description A row of the file that could not be imported.
+         */
+        ImportRowError: {
+            /** @description The 1-based row (CSV line, OFX/QIF/CAMT entry). */
+            row: number;
+            /** @description Why it could not be imported. */
+            message: string;
+        };
+        /**
+         * Date
+         * Format: date
+         * @description A calendar date, `YYYY-MM-DD`, between 1900-01-01 and 2199-12-31.
+         * @example 2026-03-14
+         */
+        Date: string;
+        /**
+         * ImportPreviewRow
+         * @description A row as it would be recorded.
+         */
+        ImportPreviewRow: {
+            row: number;
+            date: components["schemas"]["Date"];
+            amount: components["schemas"]["MinorUnits"];
+            description: string;
+            merchant: string | null;
+            notes: string | null;
+            external_id: string | null;
+            /** @description Already recorded (by a previous import or earlier in this account), so it would be skipped. */
+            duplicate: boolean;
+        };
+        /**
+         * Timestamp
+         * Format: date-time
+         * @description An RFC 3339 timestamp in UTC.
+         * @example 2026-03-14T09:30:00.000Z
+         */
+        Timestamp: string;
+        /**
+         * Import
+         * @description A statement import and its outcome. Rows already in the account (same bank id, or the same
+         *     date, amount and description at the same occurrence within the file) count as duplicates and
+         *     are not recorded again.
+         */
+        Import: {
+            /**
+             * Format: uuid
+             * @description The import's id; null for a dry run, which is not recorded.
+             */
+            id: string | null;
+            account_id: components["schemas"]["Id"];
+            /**
+             * @description `preview` for a dry run.
+             * @enum {string}
+             */
+            status: "completed" | "preview";
+            format: components["schemas"]["StatementFormat"];
+            /** @description The uploaded file's name, if it had one. */
+            file_name: string | null;
+            /** @description Rows read from the file. */
+            rows_total: number;
+            /** @description Transactions recorded (or, for a dry run, that would be). */
+            created: number;
+            /** @description Rows already recorded, skipped. */
+            duplicates: number;
+            /** @description Rows that could not be read, skipped (only with `on_error=skip`). */
+            failed: number;
+            /** @description The first 100 rows that could not be read. */
+            errors: components["schemas"]["ImportRowError"][];
+            mapping?: components["schemas"]["CsvMapping"];
+            date_format?: components["schemas"]["StatementDateFormat"];
+            /** @description For a dry run, the first rows as they would be recorded. */
+            preview?: components["schemas"]["ImportPreviewRow"][];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * ImportPage
+         * @description One page of imports, newest first.
+         */
+        ImportPage: {
+            data: components["schemas"]["Import"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
          * UserUpdate
          * @description The fields to change; at least one. Changing the password needs `current_password` as well
          *     as `new_password`.
@@ -847,25 +1093,11 @@ export interface components {
             new_password?: components["schemas"]["Password"];
         };
         /**
-         * Id
-         * Format: uuid
-         * @description A server-generated identifier.
-         * @example 0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11
-         */
-        Id: string;
-        /**
          * NullableTimestamp
          * Format: date-time
          * @description An RFC 3339 timestamp in UTC, or null.
          */
         NullableTimestamp: string | null;
-        /**
-         * Timestamp
-         * Format: date-time
-         * @description An RFC 3339 timestamp in UTC.
-         * @example 2026-03-14T09:30:00.000Z
-         */
-        Timestamp: string;
         /**
          * ApiKey
          * @description A personal API key. The secret is shown once, at creation; afterwards only its prefix.
@@ -985,13 +1217,6 @@ export interface components {
             kind?: components["schemas"]["CategoryKind"];
             archived?: boolean;
         };
-        /**
-         * Date
-         * Format: date
-         * @description A calendar date, `YYYY-MM-DD`, between 1900-01-01 and 2199-12-31.
-         * @example 2026-03-14
-         */
-        Date: string;
         /**
          * Description
          * @description The raw statement text.
@@ -2095,6 +2320,196 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
+                 *     key with the same body replays the first response; with a different body it answers 422;
+                 *     while the first request is still in flight it answers 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            /** @description The dry run's preview; nothing was written. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": null,
+                     *       "account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "status": "preview",
+                     *       "format": "csv",
+                     *       "file_name": "statement-march.csv",
+                     *       "rows_total": 2,
+                     *       "created": 1,
+                     *       "duplicates": 1,
+                     *       "failed": 0,
+                     *       "errors": [],
+                     *       "mapping": {
+                     *         "date": "Date",
+                     *         "amount": "Amount",
+                     *         "description": "Description"
+                     *       },
+                     *       "date_format": "MM/DD/YYYY",
+                     *       "preview": [
+                     *         {
+                     *           "row": 2,
+                     *           "date": "2026-03-14",
+                     *           "amount": -450,
+                     *           "description": "BLUE BOTTLE COFFEE SF",
+                     *           "merchant": null,
+                     *           "notes": null,
+                     *           "external_id": null,
+                     *           "duplicate": false
+                     *         }
+                     *       ],
+                     *       "created_at": "2026-03-15T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            /** @description The statement was imported. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "4a7c1e2b-3d5f-4e6a-8b9c-0d1e2f3a4b5c",
+                     *       "account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "status": "completed",
+                     *       "format": "ofx",
+                     *       "file_name": "march.ofx",
+                     *       "rows_total": 42,
+                     *       "created": 40,
+                     *       "duplicates": 2,
+                     *       "failed": 0,
+                     *       "errors": [],
+                     *       "created_at": "2026-03-15T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    listImports: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; do not build it yourself. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only this account's imports. */
+                account_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of imports. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "4a7c1e2b-3d5f-4e6a-8b9c-0d1e2f3a4b5c",
+                     *           "account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *           "status": "completed",
+                     *           "format": "ofx",
+                     *           "file_name": "march.ofx",
+                     *           "rows_total": 42,
+                     *           "created": 40,
+                     *           "duplicates": 2,
+                     *           "failed": 0,
+                     *           "errors": [],
+                     *           "created_at": "2026-03-15T08:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ImportPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "4a7c1e2b-3d5f-4e6a-8b9c-0d1e2f3a4b5c",
+                     *       "account_id": "0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "status": "completed",
+                     *       "format": "ofx",
+                     *       "file_name": "march.ofx",
+                     *       "rows_total": 42,
+                     *       "created": 40,
+                     *       "duplicates": 2,
+                     *       "failed": 0,
+                     *       "errors": [],
+                     *       "created_at": "2026-03-15T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -2666,6 +3081,44 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    exportTransactions: {
+        parameters: {
+            query?: {
+                /** @description The file format. */
+                format?: "csv" | "json";
+                /** @description Only on or after this date (`YYYY-MM-DD`). */
+                from?: components["parameters"]["DateFrom"];
+                /** @description Only on or before this date (`YYYY-MM-DD`). */
+                to?: components["parameters"]["DateTo"];
+                /** @description Only this account's transactions. */
+                account_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transactions, streamed. */
+            200: {
+                headers: {
+                    /** @description Suggests a file name. */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,date,account_id,amount,amount_minor,currency,description,merchant,category_id,category,notes,tags,external_id,status,transfer_id
+                     *     7c9e6679-7425-40de-944b-e07fc1f90ae7,2026-03-14,0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11,-4.50,-450,USD,CARD 4411 BLUE BOTTLE COFFEE SF,Blue Bottle Coffee,3f2504e0-4f89-41d3-9a0c-0305e82c3301,Coffee,,work,,posted,
+                     */
+                    "text/csv": string;
+                    "application/json": components["schemas"]["Transaction"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
         };
     };
     getTransaction: {
@@ -3254,9 +3707,9 @@ export interface operations {
     getCashFlowReport: {
         parameters: {
             query?: {
-                /** @description First month; eleven months before `to` when absent. */
+                /** @description First month; eleven months before `to` (not before 1900-01) when absent. */
                 from?: components["schemas"]["Month"];
-                /** @description Last month (inclusive); the current month (UTC) when absent. At most 120 months after `from`. */
+                /** @description Last month (inclusive); the current month (UTC) when absent. A report spans at most 120 months. */
                 to?: components["schemas"]["Month"];
                 /** @description The currency to report in (only transactions in it count); the user's default currency when absent. */
                 currency?: components["parameters"]["ReportCurrency"];
@@ -3308,7 +3761,7 @@ export interface operations {
     getTrendsReport: {
         parameters: {
             query?: {
-                /** @description How many months, the latest included. */
+                /** @description How many months, the latest included (fewer when they would reach before 1900-01). */
                 months?: number;
                 /** @description The latest month; the current month (UTC) when absent. */
                 to?: components["schemas"]["Month"];

@@ -3,6 +3,7 @@ import * as apiKeys from '../features/api-keys/handlers.ts';
 import * as auth from '../features/auth/handlers.ts';
 import * as budgets from '../features/budgets/handlers.ts';
 import * as categories from '../features/categories/handlers.ts';
+import * as imports from '../features/imports/handlers.ts';
 import * as me from '../features/me/handlers.ts';
 import * as ops from '../features/ops/handlers.ts';
 import * as reports from '../features/reports/handlers.ts';
@@ -54,4 +55,8 @@ export const handlers = {
   getSpendingReport: reports.getSpendingReport,
   getCashFlowReport: reports.getCashFlowReport,
   getTrendsReport: reports.getTrendsReport,
+  createImport: imports.createImport,
+  listImports: imports.listImports,
+  getImport: imports.getImport,
+  exportTransactions: imports.exportTransactions,
 } satisfies HandlerMap;

@@ -12,6 +12,20 @@ export type Upload = { path: string; fileName: string | null; size: number };
 export const maxStatementBytes = 20 * 1024 * 1024;
 
 const uploads = new WeakMap<Request, Upload>();
+const deferredProblems = new WeakMap<Request, Problem>();
+
+/**
+ * A problem with the request body, held back until the caller is authenticated: an
+ * unauthenticated request answers 401 whatever its body, and bodies are not reported on to
+ * strangers.
+ */
+export function deferProblem(request: Request, problem: Problem): void {
+  if (!deferredProblems.has(request)) deferredProblems.set(request, problem);
+}
+
+export function deferredProblem(request: Request): Problem | undefined {
+  return deferredProblems.get(request);
+}
 
 /** The file a multipart request carried, once received. */
 export function uploadOf(request: Request): Upload | undefined {
@@ -46,9 +60,19 @@ function fieldValue(value: string): unknown {
  * become the body the contract validates.
  */
 export function receiveUpload(request: Request, response: Response, next: NextFunction): void {
+  const skip = (problem?: Problem) => {
+    if (problem) deferProblem(request, problem);
+    request.resume();
+    next();
+  };
+  // Nothing is written to disk for a request that carries no credentials at all.
+  if (!request.headers.authorization) {
+    skip();
+    return;
+  }
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > maxStatementBytes + 64 * 1024) {
-    next(tooLarge());
+    skip(tooLarge());
     return;
   }
   let parser: busboy.Busboy;
@@ -58,7 +82,7 @@ export function receiveUpload(request: Request, response: Response, next: NextFu
       limits: { fileSize: maxStatementBytes, files: 1, fields: 10, fieldSize: 64 * 1024, parts: 12 },
     });
   } catch {
-    next(problems.validation([{ pointer: '#', in: 'body', message: 'is not a valid multipart/form-data body' }]));
+    skip(problems.validation([{ pointer: '#', in: 'body', message: 'is not a valid multipart/form-data body' }]));
     return;
   }
   const fields: Record<string, unknown> = {};
@@ -67,6 +91,11 @@ export function receiveUpload(request: Request, response: Response, next: NextFu
   const finish = (error?: unknown) => {
     if (finished) return;
     finished = true;
+    if (error instanceof Problem) {
+      deferProblem(request, error);
+      next();
+      return;
+    }
     next(error);
   };
   let written: Promise<void> = Promise.resolve();

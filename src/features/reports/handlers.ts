@@ -20,6 +20,12 @@ import type { DatabaseTransactionConnection } from 'slonik';
 
 const maxSpendingYears = 20;
 const maxCashFlowMonths = 120;
+/** The ledger starts in 1900: defaults reaching further back start there. */
+const firstMonth = '1900-01';
+
+function notBefore1900(month: string): string {
+  return month < firstMonth ? firstMonth : month;
+}
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);
@@ -76,7 +82,7 @@ export const getSpendingReport: Handler<'getSpendingReport'> = async ({ db, user
 
 export const getCashFlowReport: Handler<'getCashFlowReport'> = async ({ db, userId, query }) => {
   const to = query.to ?? today().slice(0, 7);
-  const from = query.from ?? addMonths(to, -11);
+  const from = query.from ?? notBefore1900(addMonths(to, -11));
   if (from > to) throw outOfOrder('to', 'is before from');
   if (addMonths(from, maxCashFlowMonths - 1) < to) throw outOfOrder('to', `is more than ${maxCashFlowMonths} months after from`);
   const scope = await scopeOf(db, userId, query);
@@ -96,7 +102,7 @@ export const getCashFlowReport: Handler<'getCashFlowReport'> = async ({ db, user
 
 export const getTrendsReport: Handler<'getTrendsReport'> = async ({ db, userId, query }) => {
   const to = query.to ?? today().slice(0, 7);
-  const months = monthsBetween(addMonths(to, -((query.months ?? 12) - 1)), to);
+  const months = monthsBetween(notBefore1900(addMonths(to, -((query.months ?? 12) - 1))), to);
   const scope = await scopeOf(db, userId, { currency: query.currency });
   const rows = await spendingByCategoryAndMonth(db, scope, { from: months[0]!, to });
   const byCategory = new Map<string, { name: string; parent_id: string | null; totals: Map<string, number> }>();
