@@ -1,6 +1,7 @@
 import type { DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
+import { addDays, splitIntoMonths } from '../reports/ranges.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import type { components } from '../../generated/api.ts';
 import { currencyCode } from '../../money/currency.ts';
@@ -131,40 +132,48 @@ const budgetSpendingRow = z.object({
  * periods before it. A transaction counts when it is the user's, in the budget's currency, not a
  * transfer leg, and categorized in the budget's category or one of its children — or, for an
  * all-spending budget (no category), in any `expense` category. Uncategorized transactions never
- * count. The join from categories lets the (category_id, date) index find the rows.
+ * count. Whole calendar months come from the report aggregates (a rollover budget years old costs
+ * a few rows per month, not every transaction); the partial months at the ends from the
+ * transactions themselves.
  */
 export function spendingByBudget(db: Db, userId: string, windows: readonly SpendingWindow[]) {
   if (windows.length === 0) return Promise.resolve([]);
-  const tuples = windows.map((window) => [
-    window.budgetId,
-    window.categoryId,
-    window.currency,
-    window.carryFrom,
-    window.periodStart,
-    window.until,
+  const parts = windows.flatMap((window) => [
+    ...windowSums(userId, window, 'in', { from: window.periodStart, to: window.until }),
+    ...(window.carryFrom && window.carryFrom < window.periodStart
+      ? windowSums(userId, window, 'before', { from: window.carryFrom, to: addDays(window.periodStart, -1) })
+      : []),
   ]);
+  if (parts.length === 0) return Promise.resolve([]);
   return db.any(sql.type(budgetSpendingRow)`
     select
-      budget_window.budget_id,
-      coalesce(-sum(t.amount) filter (where t.date >= budget_window.period_start), 0) as spent_in_period,
-      coalesce(-sum(t.amount) filter (where t.date >= budget_window.carry_from and t.date < budget_window.period_start), 0)
-        as spent_before_period
-    from ${sql.unnest(tuples, ['uuid', 'uuid', 'text', 'date', 'date', 'date'])}
-      as budget_window(budget_id, category_id, currency, carry_from, period_start, until)
-    left join categories c
-      on c.user_id = ${userId}
-      and case
-        when budget_window.category_id is null then c.kind = 'expense'
-        else c.id = budget_window.category_id or c.parent_id = budget_window.category_id
-      end
-    left join transactions t
-      on t.user_id = ${userId}
-      and t.category_id = c.id
-      and t.currency = budget_window.currency
-      and t.transfer_id is null
-      -- least() skips a null carry_from: without rollover only the period itself is read.
-      and t.date >= least(budget_window.carry_from, budget_window.period_start)
-      and t.date <= budget_window.until
-    group by budget_window.budget_id, budget_window.carry_from, budget_window.period_start
+      budget_id,
+      coalesce(-sum(total) filter (where part = 'in'), 0) as spent_in_period,
+      coalesce(-sum(total) filter (where part = 'before'), 0) as spent_before_period
+    from (${sql.join(parts, sql.fragment` union all `)}) as sums (budget_id, part, total)
+    group by budget_id
   `);
+}
+
+/** The signed sums of one window's matching transactions over `range`, as (budget_id, part, total) rows. */
+function windowSums(userId: string, window: SpendingWindow, part: 'in' | 'before', range: { from: string; to: string }) {
+  if (range.from > range.to) return [];
+  const matching = window.categoryId === null
+    ? sql.fragment`c.kind = 'expense'`
+    : sql.fragment`(c.id = ${window.categoryId} or c.parent_id = ${window.categoryId})`;
+  const { whole, edges } = splitIntoMonths(range);
+  return [
+    ...(whole
+      ? [sql.fragment`
+          select ${window.budgetId}::uuid, ${part}, sum(m.total)
+          from monthly_category_totals m join categories c on c.id = m.category_id
+          where m.user_id = ${userId} and m.currency = ${window.currency} and ${matching}
+            and m.month >= ${whole.start}::date and m.month < ${whole.end}::date`]
+      : []),
+    ...edges.map((edge) => sql.fragment`
+          select ${window.budgetId}::uuid, ${part}, sum(t.amount)
+          from transactions t join categories c on c.id = t.category_id
+          where t.user_id = ${userId} and t.currency = ${window.currency} and t.transfer_id is null and ${matching}
+            and t.date between ${edge.from}::date and ${edge.to}::date`),
+  ];
 }
