@@ -23,9 +23,15 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** What a replay must match: the operation, its path and query parameters, and its body. */
+/** What a replay must match: the operation, its path and query parameters, its body and any uploaded file. */
 function requestHash(context: UserContext<OperationId>): string {
-  const request = canonicalJson({ operation: context.operationId, path: context.path, query: context.query, body: context.body });
+  const request = canonicalJson({
+    operation: context.operationId,
+    path: context.path,
+    query: context.query,
+    body: context.body,
+    file: context.upload?.sha256,
+  });
   return createHash('sha256').update(request).digest('base64url');
 }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,8 @@ import busboy from 'busboy';
 import type { NextFunction, Request, Response } from 'express';
 import { Problem, problems } from './problem.ts';
 
-export type Upload = { path: string; fileName: string | null; size: number };
+/** A received file: where it waits on disk, and its SHA-256 (what an idempotent replay must match). */
+export type Upload = { path: string; fileName: string | null; size: number; sha256: string };
 
 export const maxStatementBytes = 20 * 1024 * 1024;
 
@@ -106,11 +107,16 @@ export function receiveUpload(request: Request, response: Response, next: NextFu
       stream.resume();
       return;
     }
-    const upload: Upload = { path: `${tmpdir()}/spendsense-upload-${randomUUID()}`, fileName: info.filename || null, size: 0 };
+    const upload: Upload = { path: `${tmpdir()}/spendsense-upload-${randomUUID()}`, fileName: info.filename || null, size: 0, sha256: '' };
     uploads.set(request, upload);
     response.on('close', () => void rm(upload.path, { force: true }));
+    const digest = createHash('sha256');
     stream.on('data', (chunk: Buffer) => {
       upload.size += chunk.length;
+      digest.update(chunk);
+    });
+    stream.on('end', () => {
+      upload.sha256 = digest.digest('hex');
     });
     stream.on('limit', () => {
       failure ??= tooLarge();

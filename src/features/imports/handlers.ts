@@ -67,10 +67,11 @@ export const createImport: Handler<'createImport'> = async (context) =>
       ...(body.format ? { format: body.format } : {}),
       ...(body.date_format ? { dateFormat: body.date_format } : {}),
     };
-    const mapping = body.mapping ?? (await ownExportMapping(upload.path));
+    const ownExport = body.mapping === undefined ? await ownExportMapping(upload.path) : undefined;
+    const mapping = body.mapping ?? ownExport;
     let statement: Awaited<ReturnType<typeof openStatement>>;
     try {
-      statement = await openStatement(upload.path, { ...options, ...(mapping ? { mapping } : {}) });
+      statement = await openStatement(upload.path, { ...options, ...(mapping ? { mapping } : {}), keepLineBreaks: ownExport !== undefined });
     } catch (error) {
       if (error instanceof StatementError) throw fileProblem(error);
       throw error;

@@ -108,9 +108,10 @@ export function sniffDelimiter(text: string): { delimiter: string; columnCount: 
 }
 
 /** Our own export escapes text that a spreadsheet would run as a formula with a leading apostrophe. */
-export function cellValue(raw: string | undefined): string {
+export function cellValue(raw: string | undefined, keepLineBreaks = false): string {
   if (raw === undefined) return '';
   const text = raw.charCodeAt(0) === 39 && /^'[=+\-@\t\r]/.test(raw) ? raw.slice(1) : raw;
+  if (keepLineBreaks) return text.trim();
   // A quoted cell may run over several lines (French banks' libellés); keep it on one.
   return (text.includes('\n') || text.includes('\r') ? text.replace(/\s*[\r\n]+\s*/g, ' ') : text).trim();
 }
@@ -200,7 +201,7 @@ const isDataCell = (cell: string) => cell !== '' && (looksLikeDate(cell) || isNu
 
 /** A header row: text only, no dates or amounts. */
 function isHeaderRow(cells: readonly string[]): boolean {
-  const values = cells.map(cellValue);
+  const values = cells.map((cell) => cellValue(cell));
   return values.some((value) => value !== '') && !values.some(isDataCell);
 }
 
@@ -346,7 +347,7 @@ export function detectCsvLayout(text: string, options: ParseOptions, truncated: 
   const records = splitRecords(complete, delimiter, 400).filter((record) => !isBlank(record));
   const headerIndex = findHeader(records, sniffed.columnCount, options.mapping);
   const headerRecord = headerIndex >= 0 ? records[headerIndex]! : null;
-  const header = headerRecord ? headerRecord.cells.map(cellValue) : null;
+  const header = headerRecord ? headerRecord.cells.map((cell) => cellValue(cell)) : null;
   // A header may end in an empty cell (a trailing delimiter) that data rows leave off.
   const width = sniffed.columnCount;
   const firstData = headerIndex >= 0 ? headerIndex + 1 : records.findIndex((record) => fitsWidth(record.cells, width));

@@ -21,7 +21,7 @@ export function csvRecordToItem(cells: readonly string[], row: number, layout: C
     return { kind: 'error', value: { row, message: `row has ${cells.length} columns, expected ${layout.columnCount}` } };
   }
   const { columns } = layout;
-  const get = (index: number | undefined) => (index === undefined ? '' : cellValue(cells[index]));
+  const get = (index: number | undefined) => (index === undefined ? '' : cellValue(cells[index], options.keepLineBreaks));
   const amountOptions = { exponent: options.exponent, decimalSeparator: layout.decimalSeparator, currency: options.accountCurrency };
   const problems: string[] = [];
 

@@ -23,6 +23,8 @@ export type ParseOptions = {
   accountCurrency: string;
   mapping?: CsvMapping;
   dateFormat?: DateFormat;
+  /** Keep line breaks inside cells (our own export) instead of folding them into spaces (bank exports). */
+  keepLineBreaks?: boolean;
 };
 
 export type StatementRow = {
