@@ -1,0 +1,88 @@
+// The run's fixtures (signed-in bench users and the ids the scenarios need, found through the
+// API) and the scenarios themselves: what each one requests, as whom.
+import type pg from 'pg';
+import { benchPassword } from './data.ts';
+import type { Scenario } from './scenarios.ts';
+
+/** The description of every transaction a run creates, so the run can delete them again. */
+export const createMarker = 'bench-run create';
+
+type Json = Record<string, any>;
+
+async function call(base: string, path: string, token?: string, body?: unknown): Promise<{ status: number; json: Json }> {
+  const response = await fetch(`${base}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Json) : {} };
+}
+
+async function ok(base: string, path: string, token?: string, body?: unknown): Promise<Json> {
+  const { status, json } = await call(base, path, token, body);
+  if (status >= 300) throw new Error(`${body === undefined ? 'GET' : 'POST'} ${path} answered ${status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Signs the bench users in and picks the ids the scenarios use. */
+export async function fixtures(api: string, owner: pg.Client) {
+  const token = async (email: string) => (await ok(api, '/v1/auth/token', undefined, { email, password: benchPassword })).access_token as string;
+  const [heavy, light, writer] = await Promise.all([
+    token('bench-heavy@example.com'), token('bench-1@example.com'), token('bench-2@example.com')]);
+  const { rows: users } = await owner.query<{ email: string; id: string }>(
+    `select email, id from users where email in ('bench-heavy@example.com', 'bench-2@example.com')`);
+  const idOf = (email: string) => users.find((u) => u.email === email)!.id;
+  const first = await ok(api, '/v1/transactions', heavy);
+  let cursor = first.next_cursor as string;
+  for (let page = 1; page < 20; page++) cursor = (await ok(api, `/v1/transactions?cursor=${cursor}`, heavy)).next_cursor as string;
+  const budget = async (t: string) => ((await ok(api, '/v1/budgets?limit=200', t)).data as Json[]).find((b) => b.name === 'Eating out')!.id as string;
+  const writerAccount = ((await ok(api, '/v1/accounts', writer)).data as Json[]).find((a) => a.type === 'checking')!.id as string;
+  const coffee = ((await ok(api, '/v1/categories?limit=200', writer)).data as Json[]).find((c) => c.name === 'Coffee')!.id as string;
+  const { rows: [dates] } = await owner.query<{ today: string; from: string }>(
+    `select current_date::text as today, ((current_date - interval '3 years')::date + 1)::text as from`);
+  return {
+    tokens: { heavy, light, writer },
+    heavyUserId: idOf('bench-heavy@example.com'),
+    writerUserId: idOf('bench-2@example.com'),
+    transactionId: first.data[9].id as string,
+    deepCursor: cursor,
+    budgets: { heavy: await budget(heavy), light: await budget(light) },
+    writerAccount,
+    coffee,
+    today: dates!.today,
+    from: dates!.from,
+  };
+}
+export type Fixtures = Awaited<ReturnType<typeof fixtures>>;
+
+export function apiScenarios(f: Fixtures): Scenario[] {
+  const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+  const range = `from=${f.from}&to=${f.today}`;
+  const months = `from=${f.from.slice(0, 7)}&to=${f.today.slice(0, 7)}`;
+  const create = { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee };
+  const get = (id: string, name: string, path: string, token: string): Scenario => ({ id, name, server: 'api', method: 'GET', path, headers: auth(token) });
+  return [
+    get('list', 'list transactions, first page', '/v1/transactions', f.tokens.heavy),
+    get('list-deep', 'list transactions, deep cursor (page 21)', `/v1/transactions?cursor=${f.deepCursor}`, f.tokens.heavy),
+    get('get', 'get one transaction', `/v1/transactions/${f.transactionId}`, f.tokens.heavy),
+    { id: 'create', name: 'create a transaction', server: 'api', method: 'POST', path: '/v1/transactions', headers: auth(f.tokens.writer), body: create },
+    { id: 'create-idem', name: 'create with Idempotency-Key', server: 'api', method: 'POST', path: '/v1/transactions', headers: auth(f.tokens.writer), body: create, idempotencyKeys: true },
+    get('budget-light', 'budget status (light)', `/v1/budgets/${f.budgets.light}/status`, f.tokens.light),
+    get('budget-heavy', 'budget status (heavy, 3-year rollover)', `/v1/budgets/${f.budgets.heavy}/status`, f.tokens.heavy),
+    get('spending-light', 'spending report (light)', `/v1/reports/spending?${range}&group_by=category`, f.tokens.light),
+    get('spending-heavy', 'spending report (heavy)', `/v1/reports/spending?${range}&group_by=category`, f.tokens.heavy),
+    get('cash-flow', 'cash flow (heavy)', `/v1/reports/cash-flow?${months}`, f.tokens.heavy),
+  ];
+}
+
+export function floorScenarios(f: Fixtures): Scenario[] {
+  const as = (userId: string) => ({ 'x-user-id': userId });
+  return [
+    { id: 'floor-list', name: 'floor: list first page', server: 'floor', method: 'GET', path: '/transactions', headers: as(f.heavyUserId) },
+    { id: 'floor-create', name: 'floor: create', server: 'floor', method: 'POST', path: '/transactions', headers: as(f.writerUserId),
+      body: { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee, currency: 'USD' } },
+    { id: 'floor-naive', name: 'floor: naive spending scan (heavy)', server: 'floor', method: 'GET',
+      path: `/reports/spending?from=${f.from}&to=${f.today}`, headers: as(f.heavyUserId) },
+  ];
+}

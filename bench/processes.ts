@@ -1,0 +1,68 @@
+// Child processes of a run: the API (production build) and the floor, with their logs in .data/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../src/db/embedded.ts';
+import { paths, projectRoot } from '../src/paths.ts';
+
+export type Service = { name: string; url: string; logFile: string; child: ChildProcess; stop: () => Promise<void> };
+
+async function waitUntilReady(name: string, child: ChildProcess, url: string, logFile: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    const status = await fetch(url).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    await sleep(200);
+  }
+  const log = readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
+  throw new Error(`${name} did not become ready at ${url} (exit code ${child.exitCode}); end of ${logFile}:\n${log}`);
+}
+
+async function startService(name: string, script: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = []): Promise<Service> {
+  const port = await freePort();
+  const logFile = `${paths.dataDir}/bench-${name}.log`;
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', log, log],
+  });
+  closeSync(log);
+  const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitUntilReady(name, child, `${url}${readyPath}`, logFile);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { name, url, logFile, child, stop };
+}
+
+export function startApi(options: { databaseUrl: string; jwtSecret: string; webConcurrency: number }): Promise<Service> {
+  return startService(options.webConcurrency === 1 ? 'api' : `api-${options.webConcurrency}-workers`, 'dist/server.js', {
+    NODE_ENV: 'production',
+    DATABASE_URL: options.databaseUrl,
+    JWT_SECRET: options.jwtSecret,
+    JWT_TTL_SECONDS: '86400',
+    LOG_LEVEL: 'warn',
+    WEB_CONCURRENCY: String(options.webConcurrency),
+  }, '/readyz', process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${paths.dataDir}/bench-profiles`] : []);
+}
+
+export function startFloor(databaseUrl: string): Promise<Service> {
+  return startService('floor', 'bench/floor.ts', { DATABASE_URL: databaseUrl }, '/healthz');
+}
+
+/** How many lines of a service's JSON log are at pino level error (50) or above. */
+export function errorLines(service: Service): number {
+  return readFileSync(service.logFile, 'utf8').split('\n').filter((line) => /"level":(5|6)\d/.test(line)).length;
+}

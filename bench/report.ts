@@ -1,0 +1,134 @@
+// Targets, ratios and the rendering of a run: the console table and BENCHMARKS.md.
+import type { SeedInfo } from './db.ts';
+import type { Measurement } from './scenarios.ts';
+
+export type Row = Measurement & { target: string; pass: boolean | undefined };
+export type Ratio = { name: string; value: number; target: number; pass: boolean | undefined };
+export type Cluster = { single: Measurement; cluster: Measurement | undefined; scaling: number };
+
+export type RunReport = {
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string; database: string };
+  seed: SeedInfo;
+  settings: { connections: number; seconds: number; latencySeconds: number; warmupSeconds: number };
+  rows: Row[];
+  ratios: Ratio[];
+  cluster: Cluster | undefined;
+  plans: { title: string; sql: string; plan: string }[];
+  notes: string[];
+};
+
+const latencyTargetMs = 5;
+
+/** [ratio name, numerator scenario, denominator scenario, minimum]; all at the throughput connection count. */
+const ratioTargets: [string, string, string, number][] = [
+  ['list first page ÷ floor list', 'list', 'floor-list', 0.6],
+  ['list deep page ÷ floor list', 'list-deep', 'floor-list', 0.6],
+  ['get one ÷ floor list', 'get', 'floor-list', 0.6],
+  ['create ÷ floor create', 'create', 'floor-create', 0.5],
+  ['create with Idempotency-Key ÷ floor create', 'create-idem', 'floor-create', 0.5],
+  ['spending report heavy ÷ light', 'spending-heavy', 'spending-light', 0.7],
+  ['spending report heavy ÷ floor naive scan (heavy)', 'spending-heavy', 'floor-naive', 20],
+];
+
+const clean = (m: Measurement) => m.errors === 0 && m.non2xx === 0;
+
+/** Holds every measurement to its targets and computes the ratios. */
+export function evaluate(measurements: Measurement[], throughputConnections: number): { rows: Row[]; ratios: Ratio[] } {
+  const at32 = (id: string) => measurements.find((m) => m.id === id && m.connections === throughputConnections);
+  const ratios: Ratio[] = ratioTargets.map(([name, top, bottom, target]) => {
+    const a = at32(top);
+    const b = at32(bottom);
+    const value = a && b && !a.skipped && !b.skipped ? a.rps / b.rps : Number.NaN;
+    return { name, value, target, pass: Number.isNaN(value) ? undefined : value >= target && clean(a!) && clean(b!) };
+  });
+  const rows = measurements.map((m): Row => {
+    if (m.skipped) return { ...m, target: m.skipped, pass: undefined };
+    if (m.server === 'floor') return { ...m, target: 'reference', pass: clean(m) };
+    if (m.connections !== throughputConnections) {
+      return { ...m, target: `p50 < ${latencyTargetMs} ms`, pass: clean(m) && m.p50 < latencyTargetMs };
+    }
+    const own = ratios.filter((r) => ratioTargets.some(([name, top]) => name === r.name && top === m.id));
+    const target = own.length ? own.map((r) => `≥ ${r.target}× ${r.name.split(' ÷ ')[1]}`).join(', ') : 'no errors';
+    const ratiosPass = own.some((r) => r.pass === false) ? false : own.some((r) => r.pass === undefined) ? undefined : true;
+    return { ...m, target, pass: clean(m) ? ratiosPass : false };
+  });
+  return { rows, ratios };
+}
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const rps = (value: number) => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
+const verdict = (pass: boolean | undefined) => (pass === undefined ? '–' : pass ? 'pass' : 'FAIL');
+const failures = (m: Measurement) => `${m.errors} / ${m.non2xx}${m.non2xx ? ` (${Object.keys(m.statusCodes).filter((c) => !c.startsWith('2')).join(',')})` : ''}`;
+
+function tableCells(row: Row): string[] {
+  const others = row.othersCpu === undefined ? '–' : `${(row.othersCpu * 100).toFixed(0)} %`;
+  return [row.scenario, String(row.connections), rps(row.rps), fixed(row.p50, 2), fixed(row.p99, 2), failures(row), row.target, verdict(row.pass), others];
+}
+const headers = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'errors / non-2xx', 'target', 'result', 'other CPU'];
+
+export function renderConsole(report: RunReport): string {
+  const lines = [headers, ...report.rows.map(tableCells)];
+  const widths = headers.map((_, i) => Math.max(...lines.map((cells) => cells[i]!.length)));
+  const text = lines.map((cells) => cells.map((cell, i) => (i >= 1 && i <= 4 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  '));
+  const ratios = report.ratios.map((r) => `${r.name.padEnd(50)} ${fixed(r.value, 2).padStart(7)}×  (target ≥ ${r.target}×)  ${verdict(r.pass)}`);
+  const cluster = report.cluster
+    ? [`cluster: list first page ${rps(report.cluster.single.rps)} req/s with 1 worker → ${rps(report.cluster.cluster?.rps ?? Number.NaN)} with 2: ×${fixed(report.cluster.scaling, 2)}`]
+    : [];
+  return [...text, '', ...ratios, ...cluster, ...report.notes].join('\n');
+}
+
+export function renderMarkdown(r: RunReport): string {
+  const { seed, settings: s, machine: m } = r;
+  const table = [`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`, ...r.rows.map((row) => `| ${tableCells(row).join(' | ')} |`)];
+  const ratios = ['| ratio | measured | target | result |', '| --- | --- | --- | --- |',
+    ...r.ratios.map((x) => `| ${x.name} | ${fixed(x.value, 2)}× | ≥ ${x.target}× | ${verdict(x.pass)} |`)];
+  const c = r.cluster;
+  return `# Benchmarks
+
+Written by \`npm run bench\` (bench/run.ts) — rerun it rather than editing this file; the text lives in bench/report.ts.
+
+## How to run
+
+\`\`\`sh
+npm run bench:seed   # once: recreates database spendsense_bench (embedded in .data/bench, or on DATABASE_URL's server)
+npm run bench        # builds, measures, rewrites this file (raw numbers in .data/bench-results.json)
+\`\`\`
+
+Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, cash-flow, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.
+
+## Machine and run
+
+- Date: ${r.date}
+- CPU: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM; the load generator (autocannon), the API and PostgreSQL share them
+- Node ${m.node}; PostgreSQL ${m.postgres} (${m.database}, default settings)
+- Dataset (\`npm run bench:seed\`, ${seed.seconds} s on ${seed.seededAt.slice(0, 10)}): ${seed.users.toLocaleString('en-US')} users × ${seed.txnsPerUser.toLocaleString('en-US')} transactions and one heavy user × ${seed.heavyTxns.toLocaleString('en-US')}, over ${seed.years} years — ${Object.entries(seed.counts).map(([k, v]) => `${k.replaceAll('_', ' ')} ${v.toLocaleString('en-US')}`).join(', ')}
+- Each scenario: ${s.connections} connections for ${s.seconds} s after a ${s.warmupSeconds} s warm-up (throughput), then 1 connection for ${s.latencySeconds} s after 1 s (latency), over loopback; before each run the harness waits until PostgreSQL has no query left from the previous one
+
+## Method
+
+- **API**: the production build (\`node dist/server.js\`, \`NODE_ENV=production\`, so responses are not validated against the contract; requests are), \`LOG_LEVEL=warn\`, one process with a pool of 10 connections as \`spendsense_app\` under row-level security, one transaction per request, JWT bearer tokens (\`JWT_TTL_SECONDS=86400\`, so none expires mid-run).
+- **Floor** (bench/floor.ts): \`node:http\` + \`pg\` (pool of 10) running the API's SQL for the list and the create and the naive spending-by-category query over the transactions table. No framework, no validation, no auth (the user id comes in a header), no transaction and no \`set_config\` per request, no logging — and it **connects as the owner, so row-level security does not apply**. It is the cost of HTTP plus the SQL alone.
+- Users: the heavy user for the list, get, deep page (cursor after ~20 pages of 50), budget status (heavy) and reports; \`bench-1\` as the light user; \`bench-2\` receives the creates (the rows created are deleted after the run). Budget status is the monthly "Eating out" budget of the Food & Drink group with rollover since the start of the data.
+- "other CPU" is the share of the machine's CPU that processes outside the bench (say, a test suite) used during the measurement, read from /proc; a measurement above 10 % is repeated up to twice (after waiting for a quiet moment) and the least disturbed one is kept.
+- req/s counts every response; p50 and p99 are computed from each response's own time. "errors" are socket errors and timeouts; any non-2xx answer also fails the row.
+- Targets: at ${s.connections} connections list and get ≥ 0.6× the floor's list, create ≥ 0.5× the floor's create, the heavy user's spending report ≥ 0.7× the light user's and ≥ 20× the floor's naive scan; at 1 connection every API operation p50 < ${latencyTargetMs} ms; no errors anywhere.
+
+## Results
+
+${table.join('\n')}
+
+## Ratios
+
+${ratios.join('\n')}
+
+## Cluster mode
+
+${c ? `List first page at ${s.connections} connections: ${rps(c.single.rps)} req/s with one process, ${rps(c.cluster?.rps ?? Number.NaN)} req/s with \`WEB_CONCURRENCY=2\` (errors / non-2xx ${c.cluster ? failures(c.cluster) : '–'}): **×${fixed(c.scaling, 2)}**. With ${m.cpus} cores shared by the load generator and PostgreSQL, a second worker mostly competes for the same CPUs.` : 'Not measured.'}
+${r.notes.length ? `\n## Notes\n\n${r.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}
+## Query plans
+
+\`EXPLAIN (ANALYZE, BUFFERS)\` for the heavy user, run as the owner (no row-level-security filter) against the bench database after the run, on a warm cache. Add queries in bench/plans.ts.
+
+${r.plans.map((p) => `### ${p.title}\n\n\`\`\`sql\n${p.sql}\n\`\`\`\n\n\`\`\`text\n${p.plan}\n\`\`\`\n`).join('\n')}`;
+}

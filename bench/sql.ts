@@ -1,0 +1,22 @@
+// SQL shared by the floor and the query plans: the API's list, get and create (as in
+// src/features/transactions/queries.ts) and the naive spending report.
+
+export const transactionColumns = `id, account_id, date, amount, currency, description, merchant, category_id,
+  categorized_by, notes, tags, external_id, status, transfer_id, created_at, updated_at`;
+
+export const listFirstPageSql = `select ${transactionColumns} from transactions
+  where user_id = $1 order by date desc, id desc limit 51`;
+
+export const listAfterCursorSql = `select ${transactionColumns} from transactions
+  where user_id = $1 and (date, id) < ($2::date, $3::uuid) order by date desc, id desc limit 51`;
+
+export const getByIdSql = `select ${transactionColumns} from transactions where user_id = $1 and id = $2`;
+
+export const createSql = `insert into transactions (user_id, account_id, currency, date, amount, description, merchant,
+    category_id, categorized_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${transactionColumns}`;
+
+/** Spending by category straight over the transactions table: what a report costs without aggregates. */
+export const naiveSpendingSql = `select c.id as category_id, c.name, t.currency, -sum(t.amount) as spent, count(*) as transactions
+  from transactions t join categories c on c.id = t.category_id and c.user_id = t.user_id
+  where t.user_id = $1 and t.date between $2 and $3 and c.kind = 'expense' and t.transfer_id is null
+  group by c.id, c.name, t.currency order by spent desc`;
