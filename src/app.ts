@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Config } from './config.ts';
 import { problemFromDatabaseError } from './db/errors.ts';
 import { sql } from './db/sql.ts';
-import { createContractBackend, loadContract } from './http/contract.ts';
+import { createContractBackend, loadContract, precompileRouting } from './http/contract.ts';
 import { docsRouter } from './http/docs.ts';
 import { handlers, publicOperations } from './http/handlers.ts';
 import { bearerToken, verifyAccessToken } from './http/auth.ts';
@@ -122,6 +122,7 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
     });
   }
   await api.init();
+  precompileRouting(api);
   assertPublicOperations(definition, isPublic);
 
   const app = express();

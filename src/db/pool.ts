@@ -45,6 +45,10 @@ export async function createDatabasePool(connectionUri: string, options: PoolOpt
     connectionTimeout: 5_000,
     // Queries are not retried: a write that failed mid-flight must not run twice.
     queryRetryLimit: 0,
+    // Slonik's default runs DISCARD ALL on every release: a round trip per request for nothing,
+    // since this app keeps no session state — the caller is named per transaction
+    // (set_config(…, true)) and the role comes from the connection's start-up options.
+    resetConnection: async () => undefined,
   });
   // Slonik also emits every query error on the pool; with no listener Node would turn that into
   // an "Unhandled error" throw that hides the typed error. The caller still gets the original.

@@ -47,3 +47,36 @@ export function createContractBackend(definition: Document): OpenAPIBackend {
     },
   });
 }
+
+/**
+ * openapi-backend's router rebuilds its list of operations, and a RegExp per path template, on
+ * every request (8 % of a request's CPU in the benchmark profile). The document never changes
+ * after start-up, so both are computed once here. Matching keeps the router's rules: the exact
+ * path first, else the most specific template with the method; misses go to the original, which
+ * raises its own 404 or 405.
+ */
+export function precompileRouting(api: OpenAPIBackend): void {
+  const router = api.router;
+  const operations = router.getOperations();
+  router.getOperations = () => operations;
+  const exact = new Map(operations.map((operation) => [`${operation.method} ${operation.path}`, operation]));
+  const templates = operations
+    .filter((operation) => operation.path.includes('{'))
+    .map((operation) => ({
+      operation,
+      pattern: new RegExp(`^${operation.path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`),
+      specificity: operation.path.replace(/\{.*?\}/g, '').length,
+    }))
+    .sort((a, b) => b.specificity - a.specificity);
+  const original = router.matchOperation.bind(router);
+  router.matchOperation = ((request: Parameters<typeof original>[0], strict?: boolean) => {
+    const normalized = router.normalizeRequest(request);
+    const path = router.normalizePath(normalized.path);
+    const hit = exact.get(`${normalized.method} ${path}`);
+    if (hit) return hit;
+    for (const { operation, pattern } of templates) {
+      if (operation.method === normalized.method && pattern.test(path)) return operation;
+    }
+    return strict ? original(request, true) : original(request);
+  }) as typeof router.matchOperation;
+}

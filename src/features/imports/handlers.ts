@@ -95,7 +95,6 @@ export const createImport: Handler<'createImport'> = async (context) =>
     const toTransaction = (row: StatementRow): NewTransaction => ({
       id: randomUUID(),
       accountId: account.id,
-      currency: account.currency,
       date: row.date,
       amount: row.amount,
       description: truncate(row.description.trim(), 500) || '(no description)',

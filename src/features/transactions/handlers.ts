@@ -15,6 +15,7 @@ import {
   transactionCursor,
   updateTransaction as changeTransaction,
   type NewTransaction,
+  type Transaction,
   type TransactionChanges,
 } from './queries.ts';
 import type { DatabaseTransactionConnection } from 'slonik';
@@ -23,35 +24,11 @@ type TransactionCreate = components['schemas']['TransactionCreate'];
 
 const notFound = () => problems.notFound('No transaction with this id.');
 
-/**
- * Turns requested transactions into rows: each account and category must be the caller's (422
- * naming the item otherwise), and the currency is taken from the account.
- */
-async function resolve(
-  db: DatabaseTransactionConnection,
-  userId: string,
-  items: TransactionCreate[],
-  pointerOf: (index: number, field: string) => string,
-): Promise<NewTransaction[]> {
-  const accounts = new Map(
-    (await findAccountCurrencies(db, userId, [...new Set(items.map((item) => item.account_id))])).map((a) => [a.id, a.currency]),
-  );
-  const categoryIds = [...new Set(items.flatMap((item) => (item.category_id ? [item.category_id] : [])))];
-  const categories = new Set(categoryIds.length ? await findCategoryIds(db, userId, categoryIds) : []);
-  const errors: FieldError[] = [];
-  items.forEach((item, index) => {
-    if (!accounts.has(item.account_id)) {
-      errors.push({ pointer: pointerOf(index, 'account_id'), in: 'body', message: 'is not one of your accounts' });
-    }
-    if (item.category_id && !categories.has(item.category_id)) {
-      errors.push({ pointer: pointerOf(index, 'category_id'), in: 'body', message: 'is not one of your categories' });
-    }
-  });
-  if (errors.length) throw problems.unprocessable('Some referenced accounts or categories do not exist.', errors.slice(0, 100));
+/** Requested transactions as rows to insert (the insert itself checks accounts and categories). */
+function toRows(items: TransactionCreate[]): NewTransaction[] {
   return items.map((item) => ({
     id: randomUUID(),
     accountId: item.account_id,
-    currency: accounts.get(item.account_id)!,
     date: item.date,
     amount: item.amount,
     description: item.description.trim(),
@@ -64,6 +41,33 @@ async function resolve(
     status: item.status ?? 'posted',
     transferId: null,
   }));
+}
+
+/**
+ * Inserts all the requested transactions or none: when the insert left rows out, their account or
+ * category is not the caller's — found here, named per item in a 422 that rolls the rest back.
+ */
+async function insertAll(
+  db: DatabaseTransactionConnection,
+  userId: string,
+  items: TransactionCreate[],
+  pointerOf: (index: number, field: string) => string,
+): Promise<Transaction[]> {
+  const inserted = await insertTransactions(db, userId, toRows(items));
+  if (inserted.length === items.length) return inserted;
+  const accounts = new Set((await findAccountCurrencies(db, userId, [...new Set(items.map((item) => item.account_id))])).map((a) => a.id));
+  const categoryIds = [...new Set(items.flatMap((item) => (item.category_id ? [item.category_id] : [])))];
+  const categories = new Set(categoryIds.length ? await findCategoryIds(db, userId, categoryIds) : []);
+  const errors: FieldError[] = [];
+  items.forEach((item, index) => {
+    if (!accounts.has(item.account_id)) {
+      errors.push({ pointer: pointerOf(index, 'account_id'), in: 'body', message: 'is not one of your accounts' });
+    }
+    if (item.category_id && !categories.has(item.category_id)) {
+      errors.push({ pointer: pointerOf(index, 'category_id'), in: 'body', message: 'is not one of your categories' });
+    }
+  });
+  throw problems.unprocessable('Some referenced accounts or categories do not exist.', errors.slice(0, 100));
 }
 
 export const listTransactions: Handler<'listTransactions'> = async ({ db, userId, query }) => {
@@ -93,7 +97,7 @@ export const listTransactions: Handler<'listTransactions'> = async ({ db, userId
 export const createTransaction: Handler<'createTransaction'> = async (context) =>
   idempotent(context, async () => {
     const { db, userId, body } = context;
-    const [transaction] = await insertTransactions(db, userId, await resolve(db, userId, [body], (_, field) => `#/${field}`));
+    const [transaction] = await insertAll(db, userId, [body], (_, field) => `#/${field}`);
     return {
       status: 201,
       body: transaction!,
@@ -104,8 +108,8 @@ export const createTransaction: Handler<'createTransaction'> = async (context) =
 export const createTransactionBatch: Handler<'createTransactionBatch'> = async (context) =>
   idempotent(context, async () => {
     const { db, userId, body } = context;
-    const rows = await resolve(db, userId, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
-    return { status: 201, body: { data: await insertTransactions(db, userId, rows) } };
+    const data = await insertAll(db, userId, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
+    return { status: 201, body: { data } };
   });
 
 export const getTransaction: Handler<'getTransaction'> = async ({ db, userId, path }) => {

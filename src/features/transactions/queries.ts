@@ -32,11 +32,10 @@ export const transactionColumns = sql.fragment`
   notes, tags, external_id, status, transfer_id, created_at, updated_at
 `;
 
-/** A row ready to insert: ids and currency already resolved by the caller. */
+/** A row to insert; its currency is the account's, taken by the insert itself. */
 export type NewTransaction = {
   id: string;
   accountId: string;
-  currency: string;
   date: string;
   amount: number;
   description: string;
@@ -55,9 +54,11 @@ export type NewTransaction = {
 
 /**
  * Inserts any number of transactions in one statement (unnest of column arrays), so a batch of
- * 1000 is one round trip and one firing of the balance and report triggers. Rows come back in
- * input order. With `onDuplicate: 'skip'`, rows that an external_id or import fingerprint
- * already recorded are left out (and missing from the answer) instead of failing the statement.
+ * 1000 is one round trip and one firing of the balance and report triggers. The statement also
+ * checks ownership: a row whose account or category is not the caller's is not inserted (the
+ * caller compares counts and explains). Rows come back in input order. With
+ * `onDuplicate: 'skip'`, rows that an external_id or import fingerprint already recorded are
+ * left out instead of failing the statement.
  */
 export async function insertTransactions(
   db: Db,
@@ -71,21 +72,24 @@ export async function insertTransactions(
       categorized_by, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
     )
     select
-      r.id, ${userId}, r.account_id, r.currency, r.date, r.amount, r.description, r.merchant,
+      r.id, ${userId}, r.account_id, a.currency, r.date, r.amount, r.description, r.merchant,
       r.category_id, r.categorized_by, r.notes,
       array(select jsonb_array_elements_text(r.tags)), r.external_id, r.status, r.transfer_id,
       r.import_id, r.import_fingerprint
     from ${sql.unnest(
       rows.map((row) => [
-        row.id, row.accountId, row.currency, row.date, row.amount, row.description, row.merchant,
+        row.id, row.accountId, row.date, row.amount, row.description, row.merchant,
         row.categoryId, row.categorizedBy, row.notes, JSON.stringify(row.tags), row.externalId,
         row.status, row.transferId, row.importId ?? null, row.importFingerprint ?? null,
       ]),
-      ['uuid', 'uuid', 'text', 'date', 'int8', 'text', 'text', 'uuid', 'text', 'text', 'jsonb', 'text', 'text', 'uuid', 'uuid', 'text'],
+      ['uuid', 'uuid', 'date', 'int8', 'text', 'text', 'uuid', 'text', 'text', 'jsonb', 'text', 'text', 'uuid', 'uuid', 'text'],
     )} as r(
-      id, account_id, currency, date, amount, description, merchant, category_id,
+      id, account_id, date, amount, description, merchant, category_id,
       categorized_by, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
     )
+    join accounts a on a.user_id = ${userId} and a.id = r.account_id
+    where r.category_id is null
+      or exists (select 1 from categories c where c.user_id = ${userId} and c.id = r.category_id)
     ${options.onDuplicate === 'skip' ? sql.fragment`on conflict do nothing` : sql.fragment``}
     returning ${transactionColumns}
   `);

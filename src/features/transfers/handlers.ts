@@ -69,9 +69,9 @@ export const createTransfer: Handler<'createTransfer'> = async (context) =>
       transferId,
     };
     const legs = await insertTransactions(db, userId, [
-      { ...leg, id: randomUUID(), accountId: from.id, currency: from.currency, amount: -body.amount,
+      { ...leg, id: randomUUID(), accountId: from.id, amount: -body.amount,
         description: body.description?.trim() ?? `Transfer to ${to.name}` },
-      { ...leg, id: randomUUID(), accountId: to.id, currency: to.currency, amount: body.to_amount ?? body.amount,
+      { ...leg, id: randomUUID(), accountId: to.id, amount: body.to_amount ?? body.amount,
         description: body.description?.trim() ?? `Transfer from ${from.name}` },
     ]);
     return { status: 201, body: transferBody(transferId, legs), headers: { Location: `/v1/transfers/${transferId}` } };
