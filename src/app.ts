@@ -4,11 +4,11 @@ import helmet from 'helmet';
 import type { Context, Document } from 'openapi-backend';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import type { DatabasePool } from 'slonik';
+import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { Config } from './config.ts';
 import { problemFromDatabaseError } from './db/errors.ts';
-import { sql } from './db/sql.ts';
+import { readAsUser, writeAsUser } from './db/user-scope.ts';
 import { createContractBackend, loadContract, precompileRouting } from './http/contract.ts';
 import { docsRouter } from './http/docs.ts';
 import { handlers, publicOperations } from './http/handlers.ts';
@@ -19,7 +19,13 @@ import { deferProblem, deferredProblem, receiveUpload, uploadOf } from './http/u
 import { Problem, problems } from './http/problem.ts';
 import { fieldErrors } from './http/validation-errors.ts';
 
-export type AppServices = { config: Config; pool: DatabasePool; logger: Logger };
+/**
+ * `pool` serves writes (one transaction per request, the caller named for it) and public
+ * operations; `readPool` serves authenticated reads only, its sessions naming their current
+ * user (see db/user-scope.ts). Keeping them apart means a connection that names someone is never
+ * handed to code that does not name the caller itself.
+ */
+export type AppServices = { config: Config; pool: DatabasePool; readPool: DatabasePool; logger: Logger };
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -36,7 +42,7 @@ function sendProblem(request: Request, response: Response, problem: Problem): vo
     .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', String(request.id))));
 }
 
-export async function createApp({ config, pool, logger }: AppServices): Promise<express.Express> {
+export async function createApp({ config, pool, readPool, logger }: AppServices): Promise<express.Express> {
   const definition = loadContract();
   const api = createContractBackend(definition);
 
@@ -88,23 +94,22 @@ export async function createApp({ config, pool, logger }: AppServices): Promise<
         upload: uploadOf(request),
       };
       const userId = context.security?.bearerAuth as string | undefined;
+      const run = async (db: CommonQueryMethods) => {
+        const answer = (await handler({ ...base, userId, db } as never)) as Partial<StreamReply>;
+        if (answer.stream) {
+          // Streamed answers are written while the connection is still held.
+          response.status(200).set(answer.headers ?? {});
+          await answer.stream(response);
+          response.end();
+        }
+        return answer;
+      };
       const reply = (
         isPublic.has(operationId)
           ? await handler(base as never)
-          : await pool.transaction(async (db) => {
-              const known = await db.oneFirst(sql.type(z.object({ known: z.boolean() }))`
-                select app_begin_request(${userId ?? null}) as known
-              `);
-              if (!known) throw problems.unauthorized('The user this token was issued to no longer exists.');
-              const answer = (await handler({ ...base, userId, db } as never)) as Partial<StreamReply>;
-              if (answer.stream) {
-                // Streamed answers are written inside the transaction: one consistent snapshot.
-                response.status(200).set(answer.headers ?? {});
-                await answer.stream(response);
-                response.end();
-              }
-              return answer;
-            })
+          : request.method === 'GET'
+            ? await readAsUser(readPool, userId!, run)
+            : await writeAsUser(pool, userId!, run)
       ) as { status: number; body?: unknown; headers?: Record<string, string>; stream?: unknown };
       if (reply.stream) return;
 

@@ -27,7 +27,8 @@ async function prepareDatabase(config: Config, logger: Logger): Promise<{ url: s
 /** One HTTP server process; resolves once it listens. Returns a function that drains and closes it. */
 async function serve(config: Config, databaseUrl: string, logger: Logger): Promise<() => Promise<void>> {
   const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.databasePoolSize });
-  const app = await createApp({ config, pool, logger });
+  const readPool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.databasePoolSize });
+  const app = await createApp({ config, pool, readPool, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.port, () => resolve(listening));
   });
@@ -40,7 +41,7 @@ async function serve(config: Config, databaseUrl: string, logger: Logger): Promi
     const timer = setTimeout(() => server.closeAllConnections(), shutdownGraceMs).unref();
     await closed;
     clearTimeout(timer);
-    await pool.end();
+    await Promise.all([pool.end(), readPool.end()]);
   };
 }
 

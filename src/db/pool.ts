@@ -14,21 +14,36 @@ function parseInt8(value: string): number {
   return parsed;
 }
 
+/**
+ * '2026-03-14 09:30:00.123456+00' → '2026-03-14T09:30:00.123Z' by string surgery: the session's
+ * TimeZone is UTC, and this runs for every timestamp of every row (Date parsing was 7 % of a
+ * list request's CPU). Anything else falls back to Date.
+ */
+function parseTimestamptz(value: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/.exec(value);
+  if (!match) return new Date(value).toISOString();
+  return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+}
+
 const typeParsers: DriverTypeParser[] = [
   { name: 'int8', parse: parseInt8 },
   // Sums of int8 come back as numeric; they are integers in minor units.
   { name: 'numeric', parse: (value: string) => parseInt8(value) },
   // Calendar dates stay the 'YYYY-MM-DD' strings PostgreSQL sends: no time zone can shift them.
   { name: 'date', parse: (value: string) => value },
-  // timestamptz as RFC 3339 UTC strings, the API's format.
-  { name: 'timestamptz', parse: (value: string) => new Date(value).toISOString() },
+  // timestamptz as RFC 3339 UTC strings, the API's format (sessions run in UTC, see below).
+  { name: 'timestamptz', parse: parseTimestamptz },
 ];
 
-/** Adds `-c role=…` to the connection so the session starts as `role`, whoever logs in. */
-export function withSessionRole(connectionUri: string, role: string): string {
+/**
+ * Adds start-up settings to the connection URI: `-c role=…` so the session runs as `role` whoever
+ * logs in, and `-c TimeZone=UTC` so timestamps arrive in UTC.
+ */
+export function withSessionSettings(connectionUri: string, settings: { role: string | null }): string {
   const url = new URL(connectionUri);
   const existing = url.searchParams.get('options');
-  url.searchParams.set('options', `${existing ? `${existing} ` : ''}-c role=${role}`);
+  const options = [existing, settings.role ? `-c role=${settings.role}` : null, '-c TimeZone=UTC'].filter(Boolean);
+  url.searchParams.set('options', options.join(' '));
   return url.toString();
 }
 
@@ -37,7 +52,7 @@ export type PoolOptions = { maximumPoolSize?: number; role?: string | null };
 /** The application pool; pass `role: null` for the owner (migrations, maintenance). */
 export async function createDatabasePool(connectionUri: string, options: PoolOptions = {}): Promise<DatabasePool> {
   const role = options.role === undefined ? appRole : options.role;
-  const pool = await createPool(role ? withSessionRole(connectionUri, role) : connectionUri, {
+  const pool = await createPool(withSessionSettings(connectionUri, { role }), {
     typeParsers,
     maximumPoolSize: options.maximumPoolSize ?? 10,
     statementTimeout: 30_000,
@@ -45,9 +60,10 @@ export async function createDatabasePool(connectionUri: string, options: PoolOpt
     connectionTimeout: 5_000,
     // Queries are not retried: a write that failed mid-flight must not run twice.
     queryRetryLimit: 0,
-    // Slonik's default runs DISCARD ALL on every release: a round trip per request for nothing,
-    // since this app keeps no session state — the caller is named per transaction
-    // (set_config(…, true)) and the role comes from the connection's start-up options.
+    // Slonik's default runs DISCARD ALL on every release: a round trip per request. The only
+    // session state here is app.user_id, which user-scope.ts tracks per connection and replaces
+    // before any read for another user; writes name their user per transaction, and public
+    // operations never read a row-level-secured table without naming one.
     resetConnection: async () => undefined,
   });
   // Slonik also emits every query error on the pool; with no listener Node would turn that into

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import type { DatabasePool, CommonQueryMethods } from 'slonik';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { operations } from '../generated/api.ts';
@@ -61,7 +61,7 @@ export type StreamReply = {
 /** Authenticated operations run inside one transaction in which the caller is named for RLS. */
 export type UserContext<Op extends OperationId> = OperationContext<Op> & {
   userId: string;
-  db: DatabaseTransactionConnection;
+  db: CommonQueryMethods;
 };
 
 type PublicOperationId = (typeof import('./handlers.ts'))['publicOperations'][number];

@@ -106,14 +106,15 @@ export type TestApp = {
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const pool = await createDatabasePool(database.url, { maximumPoolSize: 5 });
-  const app = await createApp({ config: { ...testConfig, ...overrides }, pool, logger: pino({ level: overrides.logLevel ?? 'silent' }) });
+  const readPool = await createDatabasePool(database.url, { maximumPoolSize: 5 });
+  const app = await createApp({ config: { ...testConfig, ...overrides }, pool, readPool, logger: pino({ level: overrides.logLevel ?? 'silent' }) });
   return {
     app,
     api: contractClient(app),
     pool,
     database,
     close: async () => {
-      await pool.end();
+      await Promise.all([pool.end(), readPool.end()]);
       await database.drop();
     },
   };

@@ -1,11 +1,11 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import type { components } from '../../generated/api.ts';
 import { currencyCode } from '../../money/currency.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 type AccountUpdate = components['schemas']['AccountUpdate'];
 
 export const accountTypes = ['checking', 'savings', 'credit_card', 'cash', 'investment', 'loan', 'other'] as const;

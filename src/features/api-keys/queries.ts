@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import type { DatabasePool, CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 
 const apiKeyPrefix = 'ss_';
 

@@ -1,4 +1,4 @@
-import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import type { DatabasePool, CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { currencyCode } from '../../money/currency.ts';
@@ -15,7 +15,7 @@ export type UserRow = z.infer<typeof userRow>;
 
 /** Inserts a user under its own id, named first so the users RLS policy admits the row. */
 export async function insertUser(
-  db: DatabaseTransactionConnection,
+  db: CommonQueryMethods,
   user: { id: string; email: string; passwordHash: string; name: string | null; defaultCurrency: string },
 ): Promise<UserRow> {
   await db.query(sql.type(z.object({ known: z.boolean() }))`select app_begin_request(${user.id}) as known`);

@@ -1,4 +1,4 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import { idempotent } from '../../http/idempotency.ts';
 import type { Handler } from '../../http/operation.ts';
@@ -11,7 +11,7 @@ import { budgetStatus, carriesOver, type BudgetStatus } from './status.ts';
 const notFound = () => problems.notFound('No budget with this id.');
 
 /** A category id must name one of the caller's categories; another user's is as unknown as a made-up one. */
-async function assertOwnCategory(db: DatabaseTransactionConnection, userId: string, categoryId: string | null | undefined) {
+async function assertOwnCategory(db: CommonQueryMethods, userId: string, categoryId: string | null | undefined) {
   if (categoryId === null || categoryId === undefined) return;
   if (!(await queries.categoryExists(db, userId, categoryId))) {
     throw problems.unprocessable('The category does not exist.', [
@@ -37,7 +37,7 @@ function statusDate(date: string | undefined): string {
  * sums come from one query together, and the pure budgetStatus does the rest.
  */
 async function statusesAt(
-  db: DatabaseTransactionConnection,
+  db: CommonQueryMethods,
   userId: string,
   budgets: readonly queries.Budget[],
   date: string,

@@ -1,4 +1,4 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { addDays, splitIntoMonths } from '../reports/ranges.ts';
@@ -6,7 +6,7 @@ import { createdAtCursor } from '../../http/pagination.ts';
 import type { components } from '../../generated/api.ts';
 import { currencyCode } from '../../money/currency.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 type BudgetUpdate = components['schemas']['BudgetUpdate'];
 
 export const budgetPeriods = ['weekly', 'monthly', 'yearly'] as const;

@@ -1,11 +1,11 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import type { components } from '../../generated/api.ts';
 import { categoryKinds, defaultCategories, type CategoryKind } from './defaults.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 type CategoryUpdate = components['schemas']['CategoryUpdate'];
 
 /** A category exactly as the API shows it. */
@@ -118,7 +118,7 @@ const seededGroupRow = z.object({ id: z.string(), name: z.string(), kind: z.enum
  * to the groups' new ids by name. Runs in the caller's transaction (sign-up's), with the user
  * named for row-level security.
  */
-export async function seedDefaultCategories(db: DatabaseTransactionConnection, userId: string): Promise<void> {
+export async function seedDefaultCategories(db: CommonQueryMethods, userId: string): Promise<void> {
   const groups = await db.many(sql.type(seededGroupRow)`
     insert into categories (user_id, name, kind)
     select ${userId}, g.name, g.kind

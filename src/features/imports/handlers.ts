@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { idempotent } from '../../http/idempotency.ts';
 import type { Handler, StreamReply } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
@@ -226,7 +226,7 @@ async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
   if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 }
 
-async function* exportRows(db: DatabaseTransactionConnection, userId: string, filters: Parameters<typeof exportPage>[2]) {
+async function* exportRows(db: CommonQueryMethods, userId: string, filters: Parameters<typeof exportPage>[2]) {
   let after: [string, string] | undefined;
   for (;;) {
     const rows = await exportPage(db, userId, filters, after, 1000);

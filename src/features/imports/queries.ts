@@ -1,10 +1,10 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 
 export function findImportAccount(db: Db, userId: string, id: string) {
   return db.maybeOne(sql.type(z.object({ id: z.string(), currency: currencyCode }))`

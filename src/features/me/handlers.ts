@@ -1,3 +1,4 @@
+import { forgetUser } from '../../db/user-scope.ts';
 import { hashPassword, verifyPassword } from '../../http/auth.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
@@ -37,5 +38,6 @@ export const updateMe: Handler<'updateMe'> = async ({ db, userId, headers, body 
 export const deleteMe: Handler<'deleteMe'> = async ({ db, userId, headers }) => {
   assertIfMatch(headers['if-match'], await findUser(db, userId, { forUpdate: true }));
   await deleteUser(db, userId);
+  forgetUser(userId);
   return { status: 204, body: undefined };
 };

@@ -1,9 +1,9 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { userRow } from '../auth/queries.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 
 const userColumns = sql.fragment`id, email, name, default_currency, created_at, updated_at`;
 

@@ -16,7 +16,7 @@ import {
 } from './queries.ts';
 import { addMonths, firstOfMonth, monthsBetween } from './ranges.ts';
 import { categoryTrend } from './trends.ts';
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 
 const maxSpendingYears = 20;
 const maxCashFlowMonths = 120;
@@ -32,7 +32,7 @@ function today(): string {
 }
 
 async function scopeOf(
-  db: DatabaseTransactionConnection,
+  db: CommonQueryMethods,
   userId: string,
   query: { currency?: CurrencyCode; account_id?: string },
 ): Promise<ReportScope & { currency: CurrencyCode }> {
@@ -50,9 +50,9 @@ const spendingQueries = {
   account: spendingByAccount,
   merchant: spendingByMerchant,
   month: spendingByMonth,
-  week: (db: DatabaseTransactionConnection, scope: ReportScope, range: { from: string; to: string }) =>
+  week: (db: CommonQueryMethods, scope: ReportScope, range: { from: string; to: string }) =>
     spendingByPeriod(db, scope, range, 'week'),
-  day: (db: DatabaseTransactionConnection, scope: ReportScope, range: { from: string; to: string }) =>
+  day: (db: CommonQueryMethods, scope: ReportScope, range: { from: string; to: string }) =>
     spendingByPeriod(db, scope, range, 'day'),
 } as const;
 

@@ -1,9 +1,9 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { splitIntoMonths, type DayRange } from './ranges.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 
 export type ReportScope = { userId: string; currency: string; accountId: string | undefined };
 

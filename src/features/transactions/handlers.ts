@@ -18,7 +18,7 @@ import {
   type Transaction,
   type TransactionChanges,
 } from './queries.ts';
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 
 type TransactionCreate = components['schemas']['TransactionCreate'];
 
@@ -48,7 +48,7 @@ function toRows(items: TransactionCreate[]): NewTransaction[] {
  * category is not the caller's — found here, named per item in a 422 that rolls the rest back.
  */
 async function insertAll(
-  db: DatabaseTransactionConnection,
+  db: CommonQueryMethods,
   userId: string,
   items: TransactionCreate[],
   pointerOf: (index: number, field: string) => string,

@@ -1,10 +1,10 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { dateCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 
 /** A transaction exactly as the API shows it. */
 export const transactionRow = z.object({

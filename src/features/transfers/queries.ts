@@ -1,9 +1,9 @@
-import type { DatabaseTransactionConnection } from 'slonik';
+import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { transactionColumns, transactionRow } from '../transactions/queries.ts';
 
-type Db = DatabaseTransactionConnection;
+type Db = CommonQueryMethods;
 
 export function findTransferAccounts(db: Db, userId: string, ids: string[]) {
   return db.any(sql.type(z.object({ id: z.string(), name: z.string(), currency: z.string() }))`

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DatabasePool } from 'slonik';
+import { z } from 'zod';
+import { createDatabasePool } from '../src/db/pool.ts';
+import { sql } from '../src/db/sql.ts';
+import { forgetUser, readAsUser, writeAsUser } from '../src/db/user-scope.ts';
+import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { asOwner } from './helpers/database.ts';
+
+let t: TestApp;
+let onePool: DatabasePool;
+let alice: { token: string; user: { id: string } };
+let bob: { token: string; user: { id: string } };
+
+// A query that "forgets" its user filter: only row-level security stands between users.
+const everyAccount = sql.type(z.object({ name: z.string() }))`select name from accounts order by name`;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  // One connection, so every read below reuses the same session.
+  onePool = await createDatabasePool(t.database.url, { maximumPoolSize: 1 });
+  alice = await signUp(t.api);
+  bob = await signUp(t.api);
+  for (const [owner, name] of [[alice, 'Alice cash'], [bob, 'Bob cash']] as const) {
+    await t.api.post('/v1/accounts', { name, type: 'cash', currency: 'USD' }, { token: owner.token });
+  }
+});
+afterAll(async () => {
+  await onePool.end();
+  await t.close();
+});
+
+describe('naming the caller for row-level security', () => {
+  it('lets a read that forgets its user filter see only the caller, as users alternate on one connection', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      expect((await readAsUser(onePool, alice.user.id, (db) => db.any(everyAccount))).map((row) => row.name)).toEqual(['Alice cash']);
+      expect((await readAsUser(onePool, bob.user.id, (db) => db.any(everyAccount))).map((row) => row.name)).toEqual(['Bob cash']);
+    }
+  });
+
+  it('names the caller of a write for its transaction only', async () => {
+    expect((await writeAsUser(onePool, bob.user.id, (db) => db.any(everyAccount))).map((row) => row.name)).toEqual(['Bob cash']);
+    expect((await readAsUser(onePool, alice.user.id, (db) => db.any(everyAccount))).map((row) => row.name)).toEqual(['Alice cash']);
+  });
+
+  it('sees nothing on a connection that names no one', async () => {
+    expect(await t.pool.any(everyAccount)).toEqual([]);
+  });
+
+  it('refuses a deleted user at once once forgotten, even on a connection that named them', async () => {
+    const carol = await signUp(t.api);
+    await readAsUser(onePool, carol.user.id, (db) => db.any(everyAccount));
+    await asOwner(t.database.url, 'delete from users where id = $1', [carol.user.id]);
+    forgetUser(carol.user.id);
+    await expect(readAsUser(onePool, carol.user.id, (db) => db.any(everyAccount))).rejects.toMatchObject({ status: 401 });
+  });
+});
