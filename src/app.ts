@@ -20,12 +20,11 @@ import { Problem, problems } from './http/problem.ts';
 import { fieldErrors } from './http/validation-errors.ts';
 
 /**
- * `pool` serves writes (one transaction per request, the caller named for it) and public
- * operations; `readPool` serves authenticated reads only, its sessions naming their current
- * user (see db/user-scope.ts). Keeping them apart means a connection that names someone is never
- * handed to code that does not name the caller itself.
+ * `userPool` serves authenticated operations only: its sessions name their current user (see
+ * db/user-scope.ts). `pool` serves public operations and never names anyone, so a connection
+ * that names someone is never handed to code that does not name the caller itself.
  */
-export type AppServices = { config: Config; pool: DatabasePool; readPool: DatabasePool; logger: Logger };
+export type AppServices = { config: Config; pool: DatabasePool; userPool: DatabasePool; logger: Logger };
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -42,7 +41,7 @@ function sendProblem(request: Request, response: Response, problem: Problem): vo
     .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', String(request.id))));
 }
 
-export async function createApp({ config, pool, readPool, logger }: AppServices): Promise<express.Express> {
+export async function createApp({ config, pool, userPool, logger }: AppServices): Promise<express.Express> {
   const definition = loadContract();
   const api = createContractBackend(definition);
 
@@ -108,8 +107,8 @@ export async function createApp({ config, pool, readPool, logger }: AppServices)
         isPublic.has(operationId)
           ? await handler(base as never)
           : request.method === 'GET'
-            ? await readAsUser(readPool, userId!, run)
-            : await writeAsUser(pool, userId!, run)
+            ? await readAsUser(userPool, userId!, run)
+            : await writeAsUser(userPool, userId!, run)
       ) as { status: number; body?: unknown; headers?: Record<string, string>; stream?: unknown };
       if (reply.stream) return;
 

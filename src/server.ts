@@ -26,9 +26,10 @@ async function prepareDatabase(config: Config, logger: Logger): Promise<{ url: s
 
 /** One HTTP server process; resolves once it listens. Returns a function that drains and closes it. */
 async function serve(config: Config, databaseUrl: string, logger: Logger): Promise<() => Promise<void>> {
-  const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.databasePoolSize });
-  const readPool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.databasePoolSize });
-  const app = await createApp({ config, pool, readPool, logger });
+  // Public operations (sign-up, sign-in, probes) are few: a small pool; the rest is the users'.
+  const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 3 });
+  const userPool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.databasePoolSize });
+  const app = await createApp({ config, pool, userPool, logger });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(config.port, () => resolve(listening));
   });
@@ -41,7 +42,7 @@ async function serve(config: Config, databaseUrl: string, logger: Logger): Promi
     const timer = setTimeout(() => server.closeAllConnections(), shutdownGraceMs).unref();
     await closed;
     clearTimeout(timer);
-    await Promise.all([pool.end(), readPool.end()]);
+    await Promise.all([pool.end(), userPool.end()]);
   };
 }
 

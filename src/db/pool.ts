@@ -61,9 +61,8 @@ export async function createDatabasePool(connectionUri: string, options: PoolOpt
     // Queries are not retried: a write that failed mid-flight must not run twice.
     queryRetryLimit: 0,
     // Slonik's default runs DISCARD ALL on every release: a round trip per request. The only
-    // session state here is app.user_id, which user-scope.ts tracks per connection and replaces
-    // before any read for another user; writes name their user per transaction, and public
-    // operations never read a row-level-secured table without naming one.
+    // session state here is app.user_id, which user-scope.ts tracks per connection of the user
+    // pool and replaces before serving another user; the public pool never sets it.
     resetConnection: async () => undefined,
   });
   // Slonik also emits every query error on the pool; with no listener Node would turn that into

@@ -7,38 +7,66 @@ const known = sql.type(z.object({ known: z.boolean() }));
 
 /**
  * Which user each pooled connection's session names (app.user_id, read by the row-level security
- * policies), and since when. A read on a connection that already names its caller skips a round
- * trip; the name is checked again at least every second, so a deleted user's token stops
+ * policies), and since when. A request on a connection that already names its caller skips a
+ * round trip; the name is checked again at least every second, so a deleted user's token stops
  * working everywhere within a second (at once in this process: see forgetUser).
+ *
+ * Only the user pool's connections are ever named, and every use of them goes through the two
+ * functions below, which name the caller first.
  */
 const sessionUsers = new Map<string, { userId: string; checkedAt: number }>();
 const recheckAfterMs = 1000;
 const maxRemembered = 1000;
 
-function unknownUser() {
-  return problems.unauthorized('The user this token was issued to no longer exists.');
+function namesCaller(connectionId: string, userId: string): boolean {
+  const named = sessionUsers.get(connectionId);
+  return named !== undefined && named.userId === userId && Date.now() - named.checkedAt <= recheckAfterMs;
 }
 
-/** Runs a read as `userId`: on one pooled connection whose session names the user. */
+/** Names `userId` on the connection's session; false when there is no such user. */
+async function nameCaller(db: CommonQueryMethods, connectionId: string, userId: string): Promise<void> {
+  sessionUsers.delete(connectionId);
+  if (!(await db.oneFirst(known`select app_begin_session(${userId}) as known`))) {
+    throw problems.unauthorized('The user this token was issued to no longer exists.');
+  }
+}
+
+function remember(connectionId: string, userId: string): void {
+  if (sessionUsers.size >= maxRemembered) sessionUsers.clear();
+  sessionUsers.set(connectionId, { userId, checkedAt: Date.now() });
+}
+
+/** Runs a read as `userId` on one pooled connection whose session names the user. */
 export function readAsUser<T>(pool: DatabasePool, userId: string, read: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
-    const named = sessionUsers.get(connection.connectionId);
-    if (!named || named.userId !== userId || Date.now() - named.checkedAt > recheckAfterMs) {
-      sessionUsers.delete(connection.connectionId);
-      if (!(await connection.oneFirst(known`select app_begin_session(${userId}) as known`))) throw unknownUser();
-      if (sessionUsers.size >= maxRemembered) sessionUsers.clear();
-      sessionUsers.set(connection.connectionId, { userId, checkedAt: Date.now() });
+    if (!namesCaller(connection.connectionId, userId)) {
+      await nameCaller(connection, connection.connectionId, userId);
+      remember(connection.connectionId, userId);
     }
     return read(connection);
   });
 }
 
-/** Runs a change as `userId`: in one transaction that names the user for its duration. */
-export function writeAsUser<T>(pool: DatabasePool, userId: string, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
-  return pool.transaction(async (transaction) => {
-    if (!(await transaction.oneFirst(known`select app_begin_request(${userId}) as known`))) throw unknownUser();
-    return write(transaction);
-  });
+/**
+ * Runs a change as `userId` in one transaction on a connection whose session names the user. A
+ * name set inside the transaction is only remembered once it commits: a rollback undoes it.
+ */
+export async function writeAsUser<T>(pool: DatabasePool, userId: string, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
+  let namedHere: string | undefined;
+  try {
+    const result = await pool.transaction(async (transaction) => {
+      if (!namesCaller(transaction.connectionId, userId)) {
+        await nameCaller(transaction, transaction.connectionId, userId);
+        namedHere = transaction.connectionId;
+      }
+      return write(transaction);
+    });
+    if (namedHere) remember(namedHere, userId);
+    return result;
+  } catch (error) {
+    if (namedHere) sessionUsers.delete(namedHere);
+    throw error;
+  }
 }
 
 /** A deleted user's connections stop being trusted at once in this process. */

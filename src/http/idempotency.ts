@@ -4,12 +4,17 @@ import { sql } from '../db/sql.ts';
 import type { OperationId, Reply, UserContext } from './operation.ts';
 import { problems } from './problem.ts';
 
-const storedResponse = z.object({
-  request_hash: z.string(),
-  response_status: z.number(),
-  response_headers: z.record(z.string(), z.string()),
+const lookup = z.object({
+  acquired: z.boolean(),
+  request_hash: z.string().nullable(),
+  response_status: z.number().nullable(),
+  response_headers: z.record(z.string(), z.string()).nullable(),
   response_body: z.unknown(),
 });
+
+function inFlight() {
+  return problems.conflict('A request with this Idempotency-Key is still in progress; retry it shortly.');
+}
 
 /** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
 function canonicalJson(value: unknown): string {
@@ -49,38 +54,39 @@ export async function idempotent<Op extends OperationId>(
   if (typeof key !== 'string') return create();
   const { db, userId } = context;
 
-  const acquired = await db.oneFirst(sql.type(z.object({ acquired: z.boolean() }))`
-    select pg_try_advisory_xact_lock(hashtextextended(${`${userId}:${key}`}, 0)) as acquired
-  `);
-  if (!acquired) {
-    throw problems.conflict('A request with this Idempotency-Key is still in progress; retry it shortly.');
-  }
-
   const hash = requestHash(context as UserContext<OperationId>);
-  const stored = await db.maybeOne(sql.type(storedResponse)`
-    select request_hash, response_status, response_headers, response_body
-    from idempotency_keys
-    where user_id = ${userId} and key = ${key} and created_at > now() - interval '24 hours'
+  // One round trip: try the (user, key) lock, and read what an earlier request stored. The read's
+  // snapshot may predate a concurrent request's commit; then the store below collides with its
+  // row and answers 409 instead of recording the change twice.
+  const found = await db.one(sql.type(lookup)`
+    select
+      pg_try_advisory_xact_lock(hashtextextended(${`${userId}:${key}`}, 0)) as acquired,
+      k.request_hash, k.response_status, k.response_headers, k.response_body
+    from (select 1) as one
+    left join idempotency_keys k
+      on k.user_id = ${userId} and k.key = ${key} and k.created_at > now() - interval '24 hours'
   `);
-  if (stored) {
-    if (stored.request_hash !== hash) {
+  if (!found.acquired) throw inFlight();
+  if (found.request_hash !== null) {
+    if (found.request_hash !== hash) {
       throw problems.unprocessable('This Idempotency-Key was already used with a different request.');
     }
     return {
-      status: stored.response_status,
-      body: stored.response_body ?? undefined,
-      headers: { ...stored.response_headers, 'Idempotent-Replayed': 'true' },
+      status: found.response_status,
+      body: found.response_body ?? undefined,
+      headers: { ...found.response_headers, 'Idempotent-Replayed': 'true' },
     } as unknown as Reply<Op>;
   }
 
   const reply = await create();
-  // Keys are kept 24 hours; the caller's expired keys are cleared as new ones arrive.
-  await db.query(sql.typeAlias('void')`
+  // Keys are kept 24 hours; the caller's expired keys are cleared as new ones arrive. A fresh
+  // row under this key (a concurrent request that committed first) is never overwritten.
+  const stored = await db.maybeOneFirst(sql.type(z.object({ stored: z.boolean() }))`
     with expired as (
       delete from idempotency_keys
       where user_id = ${userId} and created_at <= now() - interval '24 hours' and key <> ${key}
     )
-    insert into idempotency_keys
+    insert into idempotency_keys as k
       (user_id, key, operation, request_hash, response_status, response_headers, response_body)
     values (
       ${userId}, ${key}, ${context.operationId}, ${hash}, ${reply.status},
@@ -93,6 +99,10 @@ export async function idempotent<Op extends OperationId>(
       response_headers = excluded.response_headers,
       response_body = excluded.response_body,
       created_at = now()
+    where k.created_at <= now() - interval '24 hours'
+    returning true as stored
   `);
+  // Throwing rolls the change back: the request that got there first is the one recorded.
+  if (!stored) throw inFlight();
   return reply;
 }

@@ -106,15 +106,15 @@ export type TestApp = {
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const pool = await createDatabasePool(database.url, { maximumPoolSize: 5 });
-  const readPool = await createDatabasePool(database.url, { maximumPoolSize: 5 });
-  const app = await createApp({ config: { ...testConfig, ...overrides }, pool, readPool, logger: pino({ level: overrides.logLevel ?? 'silent' }) });
+  const userPool = await createDatabasePool(database.url, { maximumPoolSize: 5 });
+  const app = await createApp({ config: { ...testConfig, ...overrides }, pool, userPool, logger: pino({ level: overrides.logLevel ?? 'silent' }) });
   return {
     app,
     api: contractClient(app),
     pool,
     database,
     close: async () => {
-      await Promise.all([pool.end(), readPool.end()]);
+      await Promise.all([pool.end(), userPool.end()]);
       await database.drop();
     },
   };
