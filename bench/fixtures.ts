@@ -56,9 +56,19 @@ export async function fixtures(api: string, owner: pg.Client) {
 }
 export type Fixtures = Awaited<ReturnType<typeof fixtures>>;
 
+/** from = the first day of the month after f.from, to = the last day of the month before today. */
+function wholeMonths(f: Fixtures): string {
+  const start = new Date(`${f.from.slice(0, 7)}-01T00:00:00Z`);
+  start.setUTCMonth(start.getUTCMonth() + 1);
+  const end = new Date(`${f.today.slice(0, 7)}-01T00:00:00Z`);
+  end.setUTCDate(0);
+  return `from=${start.toISOString().slice(0, 10)}&to=${end.toISOString().slice(0, 10)}`;
+}
+
 export function apiScenarios(f: Fixtures): Scenario[] {
   const auth = (t: string) => ({ authorization: `Bearer ${t}` });
   const range = `from=${f.from}&to=${f.today}`;
+  const whole = wholeMonths(f);
   const months = `from=${f.from.slice(0, 7)}&to=${f.today.slice(0, 7)}`;
   const create = { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee };
   const get = (id: string, name: string, path: string, token: string): Scenario => ({ id, name, server: 'api', method: 'GET', path, headers: auth(token) });
@@ -70,8 +80,12 @@ export function apiScenarios(f: Fixtures): Scenario[] {
     { id: 'create-idem', name: 'create with Idempotency-Key', server: 'api', method: 'POST', path: '/v1/transactions', headers: auth(f.tokens.writer), body: create, idempotencyKeys: true },
     get('budget-light', 'budget status (light)', `/v1/budgets/${f.budgets.light}/status`, f.tokens.light),
     get('budget-heavy', 'budget status (heavy, 3-year rollover)', `/v1/budgets/${f.budgets.heavy}/status`, f.tokens.heavy),
-    get('spending-light', 'spending report (light)', `/v1/reports/spending?${range}&group_by=category`, f.tokens.light),
-    get('spending-heavy', 'spending report (heavy)', `/v1/reports/spending?${range}&group_by=category`, f.tokens.heavy),
+    // The multi-year report as a UI asks for it: whole calendar months (36 of them).
+    get('spending-light', 'spending report, whole months (light)', `/v1/reports/spending?${whole}&group_by=category`, f.tokens.light),
+    get('spending-heavy', 'spending report, whole months (heavy)', `/v1/reports/spending?${whole}&group_by=category`, f.tokens.heavy),
+    // Arbitrary days: the partial months at each end are read from the transactions.
+    get('spending-light-days', 'spending report, arbitrary days (light)', `/v1/reports/spending?${range}&group_by=category`, f.tokens.light),
+    get('spending-heavy-days', 'spending report, arbitrary days (heavy)', `/v1/reports/spending?${range}&group_by=category`, f.tokens.heavy),
     get('cash-flow', 'cash flow (heavy)', `/v1/reports/cash-flow?${months}`, f.tokens.heavy),
   ];
 }
@@ -83,6 +97,6 @@ export function floorScenarios(f: Fixtures): Scenario[] {
     { id: 'floor-create', name: 'floor: create', server: 'floor', method: 'POST', path: '/transactions', headers: as(f.writerUserId),
       body: { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee, currency: 'USD' } },
     { id: 'floor-naive', name: 'floor: naive spending scan (heavy)', server: 'floor', method: 'GET',
-      path: `/reports/spending?from=${f.from}&to=${f.today}`, headers: as(f.heavyUserId) },
+      path: `/reports/spending?${wholeMonths(f)}`, headers: as(f.heavyUserId) },
   ];
 }

@@ -29,6 +29,7 @@ const ratioTargets: [string, string, string, number][] = [
   ['create with Idempotency-Key ÷ floor create', 'create-idem', 'floor-create', 0.5],
   ['spending report heavy ÷ light', 'spending-heavy', 'spending-light', 0.7],
   ['spending report heavy ÷ floor naive scan (heavy)', 'spending-heavy', 'floor-naive', 20],
+  ['spending report, arbitrary days: heavy ÷ light (informational)', 'spending-heavy-days', 'spending-light-days', 0],
 ];
 
 const clean = (m: Measurement) => m.errors === 0 && m.non2xx === 0;
@@ -95,7 +96,7 @@ npm run bench:seed   # once: recreates database spendsense_bench (embedded in .d
 npm run bench        # builds, measures, rewrites this file (raw numbers in .data/bench-results.json)
 \`\`\`
 
-Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, cash-flow, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.
+Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.
 
 ## Machine and run
 

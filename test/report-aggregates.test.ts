@@ -32,7 +32,7 @@ type Aggregates = { category: string[]; merchant: string[] };
 /** The stored rows that hold anything (a row emptied by deletes may stay behind at 0/0). */
 async function storedAggregates(userId: string | null): Promise<Aggregates> {
   const category = await owner.query<{ row: string }>(
-    `select concat_ws('|', user_id, currency, to_char(month, 'YYYY-MM-DD'), account_id, coalesce(category_id::text, '-'), total, count) as row
+    `select concat_ws('|', user_id, currency, to_char(month, 'YYYY-MM-DD'), coalesce(category_id::text, '-'), total, count) as row
      from monthly_category_totals
      where ($1::uuid is null or user_id = $1::uuid) and (count <> 0 or total <> 0)`,
     [userId],
@@ -47,13 +47,13 @@ async function storedAggregates(userId: string | null): Promise<Aggregates> {
   return { category: category.rows.map((r) => r.row).sort(), merchant: merchant.rows.map((r) => r.row).sort() };
 }
 
-/** A full recomputation: every transaction that is not a transfer, by month, account, category (and merchant). */
+/** A full recomputation: every transaction that is not a transfer, by month and category (and account and merchant). */
 async function recomputedAggregates(userId: string | null): Promise<Aggregates> {
   const category = await owner.query<{ row: string }>(
-    `select concat_ws('|', user_id, currency, to_char(date, 'YYYY-MM-01'), account_id, coalesce(category_id::text, '-'), sum(amount), count(*)) as row
+    `select concat_ws('|', user_id, currency, to_char(date, 'YYYY-MM-01'), coalesce(category_id::text, '-'), sum(amount), count(*)) as row
      from transactions
      where transfer_id is null and ($1::uuid is null or user_id = $1::uuid)
-     group by user_id, currency, to_char(date, 'YYYY-MM-01'), account_id, category_id`,
+     group by user_id, currency, to_char(date, 'YYYY-MM-01'), category_id`,
     [userId],
   );
   const merchant = await owner.query<{ row: string }>(
@@ -311,7 +311,7 @@ describe(`monthly aggregates under concurrent writes (seed ${seed}; AGGREGATES_S
     ledger.accounts = ledger.accounts.filter((account) => account.id !== doomed.id);
     await expectNoDrift(user.id, 'after deleting an account with cascade');
     const leftOnDoomed = await owner.query(
-      `select 1 from monthly_category_totals where account_id = $1 and (count <> 0 or total <> 0)`,
+      `select 1 from monthly_merchant_totals where account_id = $1 and (count <> 0 or total <> 0)`,
       [doomed.id],
     );
     expect(leftOnDoomed.rowCount).toBe(0);

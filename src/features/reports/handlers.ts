@@ -64,18 +64,24 @@ export const getSpendingReport: Handler<'getSpendingReport'> = async ({ db, user
     throw outOfOrder('to', `is more than ${maxSpendingYears} years after from`);
   }
   const groupBy = query.group_by ?? 'category';
-  const scope = await scopeOf(db, userId, query);
-  const groups: readonly SpendingGroupRow[] = await spendingQueries[groupBy](db, scope, { from, to });
+  // The default currency is read by the report query itself: one round trip, not two.
+  const rows: readonly SpendingGroupRow[] = await spendingQueries[groupBy](
+    db,
+    { userId, currency: query.currency ?? null, accountId: query.account_id },
+    { from, to },
+  );
+  const currency = (query.currency ?? rows[0]?.currency ?? (await defaultCurrency(db, userId))) as CurrencyCode;
+  const groups = rows.map(({ currency: _currency, ...group }) => group);
   return {
     status: 200,
     body: {
-      currency: scope.currency,
+      currency,
       from,
       to,
       group_by: groupBy,
       total: groups.reduce((sum, row) => sum + row.total, 0),
       count: groups.reduce((sum, row) => sum + row.count, 0),
-      groups: [...groups],
+      groups,
     },
   };
 };

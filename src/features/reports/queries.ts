@@ -5,9 +5,15 @@ import { splitIntoMonths, type DayRange } from './ranges.ts';
 
 type Db = CommonQueryMethods;
 
-export type ReportScope = { userId: string; currency: string; accountId: string | undefined };
+/** Whose money, in which currency (null: the user's default currency), on which account. */
+export type ReportScope = { userId: string; currency: string | null; accountId: string | undefined };
 
-const group = z.object({ key: z.string().nullable(), label: z.string(), total: z.number(), count: z.number() });
+/** The scope's currency in SQL: the requested one, or the user's default (read in the same query). */
+function currencyOf(scope: ReportScope) {
+  return sql.fragment`coalesce(${scope.currency}::bpchar, (select default_currency from users where id = ${scope.userId}))`;
+}
+
+const group = z.object({ key: z.string().nullable(), label: z.string(), total: z.number(), count: z.number(), currency: z.string() });
 export type SpendingGroupRow = z.infer<typeof group>;
 
 function accountFilter(scope: ReportScope, column = sql.fragment`account_id`) {
@@ -22,23 +28,31 @@ function reportedTransactions(scope: ReportScope, ranges: DayRange[]) {
   );
   return sql.fragment`
     from transactions
-    where user_id = ${scope.userId} and currency = ${scope.currency} and transfer_id is null
+    where user_id = ${scope.userId} and currency = ${currencyOf(scope)} and transfer_id is null
       ${accountFilter(scope)} and (${inRanges})
   `;
 }
 
 /**
- * Per (category, account, month) totals over a date range: whole months from
- * monthly_category_totals, the partial months at either end from the transactions.
+ * Per (category, account, month) totals over a date range: whole months from the aggregates, the
+ * partial months at either end from the transactions. Across all accounts the category aggregate
+ * answers (account_id null); scoped to an account, or grouped by account, the merchant aggregate,
+ * which keeps the account.
  */
-function categoryTotals(scope: ReportScope, range: DayRange) {
+function categoryTotals(scope: ReportScope, range: DayRange, options: { byAccount?: boolean } = {}) {
   const { whole, edges } = splitIntoMonths(range);
+  const perAccount = options.byAccount || scope.accountId !== undefined;
   const parts = [
     whole &&
-      sql.fragment`
-        select category_id, account_id, month, total, count from monthly_category_totals
-        where user_id = ${scope.userId} and currency = ${scope.currency} ${accountFilter(scope)}
-          and month >= ${whole.start}::date and month < ${whole.end}::date`,
+      (perAccount
+        ? sql.fragment`
+          select category_id, account_id, month, total, count from monthly_merchant_totals
+          where user_id = ${scope.userId} and currency = ${currencyOf(scope)} ${accountFilter(scope)}
+            and month >= ${whole.start}::date and month < ${whole.end}::date`
+        : sql.fragment`
+          select category_id, null::uuid, month, total, count from monthly_category_totals
+          where user_id = ${scope.userId} and currency = ${currencyOf(scope)}
+            and month >= ${whole.start}::date and month < ${whole.end}::date`),
     edges.length > 0 &&
       sql.fragment`
         select category_id, account_id, date_trunc('month', date)::date, sum(amount), count(*)::int
@@ -55,7 +69,7 @@ function merchantTotals(scope: ReportScope, range: DayRange) {
     whole &&
       sql.fragment`
         select category_id, merchant, total, count from monthly_merchant_totals
-        where user_id = ${scope.userId} and currency = ${scope.currency} ${accountFilter(scope)}
+        where user_id = ${scope.userId} and currency = ${currencyOf(scope)} ${accountFilter(scope)}
           and month >= ${whole.start}::date and month < ${whole.end}::date`,
     edges.length > 0 &&
       sql.fragment`
@@ -72,7 +86,7 @@ const expenseOnly = (scope: ReportScope) => sql.fragment`c.kind = 'expense' and 
 
 export function spendingByCategory(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
-    select c.id::text as key, c.name as label, ${spent}
+    select c.id::text as key, c.name as label, ${spent}, ${currencyOf(scope)}::text as currency
     from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
     join categories c on c.id = p.category_id
     where ${expenseOnly(scope)}
@@ -84,7 +98,7 @@ export function spendingByCategory(db: Db, scope: ReportScope, range: DayRange) 
 
 export function spendingByParentCategory(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
-    select g.id::text as key, g.name as label, ${spent}
+    select g.id::text as key, g.name as label, ${spent}, ${currencyOf(scope)}::text as currency
     from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
     join categories c on c.id = p.category_id
     join categories g on g.id = coalesce(c.parent_id, c.id)
@@ -97,8 +111,8 @@ export function spendingByParentCategory(db: Db, scope: ReportScope, range: DayR
 
 export function spendingByAccount(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
-    select a.id::text as key, a.name as label, ${spent}
-    from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
+    select a.id::text as key, a.name as label, ${spent}, ${currencyOf(scope)}::text as currency
+    from (${categoryTotals(scope, range, { byAccount: true })}) as p (category_id, account_id, month, total, count)
     join categories c on c.id = p.category_id
     join accounts a on a.id = p.account_id
     where ${expenseOnly(scope)}
@@ -110,7 +124,7 @@ export function spendingByAccount(db: Db, scope: ReportScope, range: DayRange) {
 
 export function spendingByMonth(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
-    select to_char(p.month, 'YYYY-MM') as key, to_char(p.month, 'YYYY-MM') as label, ${spent}
+    select to_char(p.month, 'YYYY-MM') as key, to_char(p.month, 'YYYY-MM') as label, ${spent}, ${currencyOf(scope)}::text as currency
     from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
     join categories c on c.id = p.category_id
     where ${expenseOnly(scope)}
@@ -122,7 +136,7 @@ export function spendingByMonth(db: Db, scope: ReportScope, range: DayRange) {
 
 export function spendingByMerchant(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
-    select p.merchant as key, coalesce(p.merchant, '(no merchant)') as label, ${spent}
+    select p.merchant as key, coalesce(p.merchant, '(no merchant)') as label, ${spent}, ${currencyOf(scope)}::text as currency
     from (${merchantTotals(scope, range)}) as p (category_id, merchant, total, count)
     join categories c on c.id = p.category_id
     where ${expenseOnly(scope)}
@@ -137,10 +151,10 @@ export function spendingByPeriod(db: Db, scope: ReportScope, range: DayRange, pe
   const key = period === 'week' ? sql.fragment`date_trunc('week', t.date)::date` : sql.fragment`t.date`;
   const label = period === 'week' ? sql.fragment`to_char(${key}, 'IYYY-"W"IW')` : sql.fragment`${key}::text`;
   return db.any(sql.type(group)`
-    select ${key}::text as key, ${label} as label, (-sum(t.amount))::bigint as total, count(*)::bigint as count
+    select ${key}::text as key, ${label} as label, (-sum(t.amount))::bigint as total, count(*)::bigint as count, ${currencyOf(scope)}::text as currency
     from transactions t
     join categories c on c.id = t.category_id
-    where t.user_id = ${scope.userId} and t.currency = ${scope.currency} and t.transfer_id is null
+    where t.user_id = ${scope.userId} and t.currency = ${currencyOf(scope)} and t.transfer_id is null
       ${accountFilter(scope, sql.fragment`t.account_id`)}
       and t.date between ${range.from}::date and ${range.to}::date
       and ${expenseOnly(scope)}
@@ -164,9 +178,9 @@ export function cashFlow(db: Db, scope: ReportScope, months: { from: string; to:
       coalesce(sum(p.total) filter (where c.kind = 'income'), 0)::bigint as income,
       coalesce(-sum(p.total) filter (where c.kind = 'expense'), 0)::bigint as spending,
       coalesce(sum(p.total) filter (where p.category_id is null), 0)::bigint as uncategorized
-    from monthly_category_totals p
+    from ${scope.accountId === undefined ? sql.fragment`monthly_category_totals` : sql.fragment`monthly_merchant_totals`} p
     left join categories c on c.id = p.category_id
-    where p.user_id = ${scope.userId} and p.currency = ${scope.currency} ${accountFilter(scope, sql.fragment`p.account_id`)}
+    where p.user_id = ${scope.userId} and p.currency = ${currencyOf(scope)} ${accountFilter(scope, sql.fragment`p.account_id`)}
       and p.month between ${`${months.from}-01`}::date and ${`${months.to}-01`}::date
     group by p.month
   `);
@@ -186,7 +200,7 @@ export function spendingByCategoryAndMonth(db: Db, scope: ReportScope, months: {
     select c.id as category_id, c.name, c.parent_id, to_char(p.month, 'YYYY-MM') as month, (-sum(p.total))::bigint as total
     from monthly_category_totals p
     join categories c on c.id = p.category_id
-    where p.user_id = ${scope.userId} and p.currency = ${scope.currency} and ${expenseOnly(scope)}
+    where p.user_id = ${scope.userId} and p.currency = ${currencyOf(scope)} and ${expenseOnly(scope)}
       and p.month between ${`${months.from}-01`}::date and ${`${months.to}-01`}::date
     group by c.id, c.name, c.parent_id, p.month
     having sum(p.count) > 0
