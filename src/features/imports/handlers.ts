@@ -7,7 +7,7 @@ import { decodeCursor, page } from '../../http/pagination.ts';
 import { problems } from '../../http/problem.ts';
 import { currencyExponents } from '../../money/currencies.ts';
 import { formatMinorUnits } from '../../money/format.ts';
-import { insertTransactions, type NewTransaction } from '../transactions/queries.ts';
+import { insertTransactionsCounting, type NewTransaction } from '../transactions/queries.ts';
 import { csvLine, exportColumns, exportMapping, neutralizeFormula } from './csv-export.ts';
 import { fingerprinter } from './fingerprint.ts';
 import { openStatement, StatementError } from './formats/index.ts';
@@ -24,7 +24,7 @@ import {
   type ExportRow,
 } from './queries.ts';
 
-const chunkSize = 2000;
+const chunkSize = 5000;
 const maxReportedErrors = 100;
 const previewSize = 20;
 
@@ -131,9 +131,9 @@ export const createImport: Handler<'createImport'> = async (context) =>
           if (preview.length < previewSize) preview.push({ ...entry, duplicate });
         }
       } else {
-        const inserted = await insertTransactions(db, userId, rows, { onDuplicate: 'skip' });
-        outcome.created += inserted.length;
-        outcome.duplicates += rows.length - inserted.length;
+        const inserted = await insertTransactionsCounting(db, userId, rows, { onDuplicate: 'skip' });
+        outcome.created += inserted;
+        outcome.duplicates += rows.length - inserted;
       }
       chunk = [];
     };

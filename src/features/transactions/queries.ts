@@ -66,7 +66,21 @@ export async function insertTransactions(
   rows: NewTransaction[],
   options: { onDuplicate: 'fail' | 'skip' } = { onDuplicate: 'fail' },
 ): Promise<Transaction[]> {
-  const inserted = await db.any(sql.type(transactionRow)`
+  const inserted = await db.any(sql.type(transactionRow)`${insertStatement(userId, rows, options.onDuplicate)} returning ${transactionColumns}`);
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  return rows.flatMap((row) => byId.get(row.id) ?? []);
+}
+
+/** The same insert for bulk imports, answering only how many rows were recorded (no rows to parse back). */
+export function insertTransactionsCounting(db: Db, userId: string, rows: NewTransaction[], options: { onDuplicate: 'fail' | 'skip' }) {
+  return db.oneFirst(sql.type(z.object({ inserted: z.number() }))`
+    with inserted as (${insertStatement(userId, rows, options.onDuplicate)} returning 1)
+    select count(*)::int as inserted from inserted
+  `);
+}
+
+function insertStatement(userId: string, rows: NewTransaction[], onDuplicate: 'fail' | 'skip') {
+  return sql.fragment`
     insert into transactions (
       id, user_id, account_id, currency, date, amount, description, merchant, category_id,
       categorized_by, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
@@ -90,11 +104,8 @@ export async function insertTransactions(
     join accounts a on a.user_id = ${userId} and a.id = r.account_id
     where r.category_id is null
       or exists (select 1 from categories c where c.user_id = ${userId} and c.id = r.category_id)
-    ${options.onDuplicate === 'skip' ? sql.fragment`on conflict do nothing` : sql.fragment``}
-    returning ${transactionColumns}
-  `);
-  const byId = new Map(inserted.map((row) => [row.id, row]));
-  return rows.flatMap((row) => byId.get(row.id) ?? []);
+    ${onDuplicate === 'skip' ? sql.fragment`on conflict do nothing` : sql.fragment``}
+  `;
 }
 
 /** The caller's accounts among `ids`, with their currencies. */
