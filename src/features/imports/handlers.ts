@@ -110,6 +110,7 @@ export const createImport: Handler<'createImport'> = async (context) =>
       importFingerprint: row.externalId ? null : fingerprintOf(row),
     });
 
+    let writing: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (chunk.length === 0) return;
       const rows = chunk.map((entry) => entry.transaction);
@@ -131,9 +132,13 @@ export const createImport: Handler<'createImport'> = async (context) =>
           if (preview.length < previewSize) preview.push({ ...entry, duplicate });
         }
       } else {
-        const inserted = await insertTransactionsCounting(db, userId, rows, { onDuplicate: 'skip' });
-        outcome.created += inserted;
-        outcome.duplicates += rows.length - inserted;
+        // The database inserts one chunk while the next is parsed: wait only for the previous one.
+        await writing;
+        writing = insertTransactionsCounting(db, userId, rows, { onDuplicate: 'skip' }).then((inserted) => {
+          outcome.created += inserted;
+          outcome.duplicates += rows.length - inserted;
+        });
+        writing.catch(() => undefined); // awaited at the next chunk or the end; not unhandled meanwhile
       }
       chunk = [];
     };
@@ -152,10 +157,13 @@ export const createImport: Handler<'createImport'> = async (context) =>
         if (chunk.length >= chunkSize) await flush();
       }
     } catch (error) {
+      // The connection must be idle before the transaction can roll back.
+      await writing.catch(() => undefined);
       if (error instanceof StatementError) throw fileProblem(error);
       throw error;
     }
     if (abortOnError && outcome.failed > 0) {
+      await writing.catch(() => undefined);
       // Throwing rolls back the transaction: rows already written go with it.
       throw problems.unprocessable(
         `${outcome.failed} row(s) cannot be imported, so nothing was. Fix them, or import with on_error=skip.`,
@@ -163,6 +171,7 @@ export const createImport: Handler<'createImport'> = async (context) =>
       );
     }
     await flush();
+    await writing;
 
     const mappingUsed = info.mapping ?? mapping;
     if (dryRun) {
