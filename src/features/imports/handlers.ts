@@ -249,7 +249,7 @@ async function* exportRows(db: CommonQueryMethods, userId: string, filters: Para
 function csvRecord(row: ExportRow): string {
   const text = (value: string | null) => (value === null ? '' : neutralizeFormula(value));
   return csvLine([
-    row.id, row.date, row.account_id, formatMinorUnits(row.amount, currencyExponents[row.currency]), String(row.amount),
+    row.id, row.date, row.account_id, formatMinorUnits(row.amount, { exponent: currencyExponents[row.currency] }), String(row.amount),
     row.currency, text(row.description), text(row.merchant), row.category_id ?? '', text(row.category), text(row.notes),
     text(row.tags.join(';')), text(row.external_id), row.status, row.transfer_id ?? '',
   ]);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
+import { transactionRow } from '../transactions/queries.ts';
 
 type Db = CommonQueryMethods;
 
@@ -123,28 +124,9 @@ export async function recordedKeys(db: Db, accountId: string, externalIds: strin
   };
 }
 
-const exportRow = z.object({
-  id: z.string(),
-  date: z.string(),
-  account_id: z.string(),
-  amount: z.number(),
-  currency: currencyCode,
-  description: z.string(),
-  merchant: z.string().nullable(),
-  category_id: z.string().nullable(),
-  category: z.string().nullable(),
-  categorized_by: z.enum(['user', 'rule', 'model']).nullable(),
-  notes: z.string().nullable(),
-  tags: z.array(z.string()),
-  external_id: z.string().nullable(),
-  status: z.enum(['pending', 'posted']),
-  transfer_id: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
+/** A transaction as exported: the API's fields plus its category's name. */
+const exportRow = transactionRow.extend({ category: z.string().nullable() });
 export type ExportRow = z.infer<typeof exportRow>;
-
-export const exportCursor = z.tuple([z.string(), z.string()]);
 
 /** One page of the export, oldest first, keyed on (date, id) so memory stays flat at any size. */
 export function exportPage(

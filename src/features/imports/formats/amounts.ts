@@ -104,18 +104,8 @@ function signAndBody(original: string): { negative: boolean; body: string } {
   return { negative, body };
 }
 
-export type FormatOptions = { exponent: number; decimalSeparator?: DecimalSeparator; thousandsSeparator?: string };
-
-/** Minor units back to text ('-1,234.56'); the inverse of parseAmount for the same separators. */
-export function formatMinorUnits(value: number, options: FormatOptions): string {
-  if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not an integer amount`);
-  const { exponent, decimalSeparator = '.', thousandsSeparator = '' } = options;
-  const digits = String(Math.abs(value)).padStart(exponent + 1, '0');
-  const integer = digits.slice(0, digits.length - exponent);
-  const grouped = thousandsSeparator ? integer.replace(/\B(?=(\d{3})+$)/g, thousandsSeparator) : integer;
-  const text = exponent > 0 ? `${grouped}${decimalSeparator}${digits.slice(digits.length - exponent)}` : grouped;
-  return value < 0 ? `-${text}` : text;
-}
+// Formatting lives with the money helpers; re-exported for the parsers' round-trip tests.
+export { formatMinorUnits, type FormatOptions } from '../../../money/format.ts';
 
 export type SeparatorGuess = { decimalSeparator: DecimalSeparator | null; commaThousands: boolean };
 
