@@ -52,7 +52,9 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`create database "${name.replaceAll('"', '""')}"`);
+    // CREATE DATABASE takes no bind parameters: the name goes in as a quoted identifier.
+    const createDatabase = `create database ${client.escapeIdentifier(name)}`;
+    if (found.rowCount === 0) await client.query(createDatabase);
   } finally {
     await client.end();
   }
