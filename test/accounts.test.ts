@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { signUp, startTestApp, testConfig, type TestApp } from './helpers/app.ts';
+import { type Answer, base64url, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 let token: string;
@@ -13,7 +14,6 @@ afterAll(() => t.close());
 
 const checking = { name: 'Everyday checking', type: 'checking', currency: 'USD', opening_balance: 125000 };
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 type Account = {
   id: string;
   name: string;
@@ -49,15 +49,6 @@ async function listAll(owner: string): Promise<Account[]> {
   expect(response.status).toBe(200);
   return response.body.data as Account[];
 }
-
-/** A 400 validation problem whose `errors` include each expected entry. */
-function expectValidationProblem(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
-}
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('POST /v1/accounts', () => {
   it('creates an account whose balance starts at the opening balance', async () => {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
+import { type Answer, expectUnauthorized, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,24 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 type ApiKey = { id: string; name: string; prefix: string; expires_at: string | null; last_used_at: string | null; created_at: string };
 type ApiKeyWithSecret = ApiKey & { secret: string };
 
 const secretPattern = /^ss_[A-Za-z0-9_-]{43}$/;
-
-/** A 400 validation problem whose `errors` include each expected entry. */
-function expectValidationProblem(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
-}
-
-function expectUnauthorized(response: Answer): void {
-  expect(response.status).toBe(401);
-  expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
-  expect(response.body).toMatchObject({ type: '/problems/unauthorized', status: 401 });
-}
 
 async function createKey(token: string, body: Record<string, unknown> = { name: 'Home dashboard' }): Promise<ApiKeyWithSecret> {
   const response = await t.api.post('/v1/api-keys', body, { token });

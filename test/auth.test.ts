@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sql } from '../src/db/sql.ts';
 import { signUp, startTestApp, testConfig, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
+import { type Answer, expectUnauthorized, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,24 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 
 const password = 'correct horse battery staple';
 /** An address no other test uses. */
 const uniqueEmail = (prefix = 'user') => `${prefix}-${randomUUID()}@example.com`;
-
-/** A 400 validation problem whose `errors` include each expected entry. */
-function expectValidationProblem(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
-}
-
-function expectUnauthorized(response: Answer): void {
-  expect(response.status).toBe(401);
-  expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
-  expect(response.body).toMatchObject({ type: '/problems/unauthorized', status: 401 });
-}
 
 /** A token shaped like the app's own, signed with `secret`; `exp` in seconds since the epoch. */
 function accessToken(subject: string, options: { exp?: number; secret?: string; issuer?: string; audience?: string } = {}) {

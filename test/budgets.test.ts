@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { periodContaining } from '../src/features/budgets/periods.ts';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
+import { type Answer, base64url, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 type Budget = {
   id: string;
   name: string;
@@ -112,14 +112,6 @@ async function statusOf(owner: User, id: string, date: string): Promise<Status> 
   expect(response.status).toBe(200);
   return response.body as Status;
 }
-
-function expectValidationProblem(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
-}
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('POST /v1/budgets', () => {
   it("creates an all-spending budget in the user's default currency with the documented defaults", async () => {

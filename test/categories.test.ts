@@ -5,6 +5,7 @@ import { defaultCategories, transfersGroupName } from '../src/features/categorie
 import { seedDefaultCategories } from '../src/features/categories/queries.ts';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
+import { type Answer, base64url, expectConflict, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 let token: string;
@@ -14,7 +15,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 type Category = {
   id: string;
   name: string;
@@ -72,26 +72,12 @@ async function fetchCategory(owner: string, id: string): Promise<Answer> {
   return t.api.get(`/v1/categories/${id}`, { token: owner });
 }
 
-/** A 400 validation problem whose `errors` include each expected entry. */
-function expectValidationProblem(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
-}
-
 /** A 422 whose `errors` include each expected entry. */
 function expectUnprocessable(response: Answer, ...expected: Record<string, unknown>[]): void {
   expect(response.status).toBe(422);
   expect(response.body).toMatchObject({ type: '/problems/unprocessable', status: 422 });
   for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
 }
-
-function expectConflict(response: Answer): void {
-  expect(response.status).toBe(409);
-  expect(response.body).toMatchObject({ type: '/problems/conflict', status: 409 });
-}
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** A USD account made through the API, to hang owner-inserted transactions on. */
 async function createAccount(owner: string): Promise<string> {

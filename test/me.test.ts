@@ -4,6 +4,7 @@ import request from 'supertest';
 import { loadContract } from '../src/http/contract.ts';
 import { assertContract, signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
+import { type Answer, expectUnauthorized, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,25 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 type User = { id: string; email: string; name: string | null; default_currency: string; created_at: string; updated_at: string };
 
 const password = 'correct horse battery staple';
 const uniqueEmail = (prefix = 'me') => `${prefix}-${randomUUID()}@example.com`;
 const etagPattern = /^"[\w-]+"$/;
-
-/** A 400 validation problem whose `errors` include each expected entry. */
-function expectValidationProblem(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
-}
-
-function expectUnauthorized(response: Answer, what = ''): void {
-  expect({ what, status: response.status }).toEqual({ what, status: 401 });
-  expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
-  expect(response.body).toMatchObject({ type: '/problems/unauthorized', status: 401 });
-}
 
 const getMe = (token: string) => t.api.get('/v1/me', { token });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import pg from 'pg';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { type Answer, expectBadParameter } from './helpers/expectations.ts';
 
 let t: TestApp;
 let owner: pg.Client;
@@ -22,7 +23,6 @@ afterAll(async () => {
   await t.close();
 });
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 type User = { token: string; id: string };
 type Account = { id: string; name: string; currency: string };
 type Category = { id: string; name: string; parent_id: string | null; kind: 'expense' | 'income' | 'transfer'; archived: boolean };
@@ -135,12 +135,6 @@ async function trends(user: User, parameters: Record<string, string | number | u
   const response = await t.api.get(`/v1/reports/trends${query(parameters)}`, { token: user.token });
   if (response.status !== 200) throw new Error(`trends ${JSON.stringify(parameters)} → ${response.status} ${response.text}`);
   return response.body as TrendsReport;
-}
-
-function expectBadParameter(response: Answer, parameter: string): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  expect(response.body.errors).toContainEqual(expect.objectContaining({ parameter, in: 'query' }));
 }
 
 // ---------------------------------------------------------------------------------------------

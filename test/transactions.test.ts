@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { sql } from '../src/db/sql.ts';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
+import { type Answer, base64url, expectUnprocessable, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 type Transaction = {
   id: string;
   account_id: string;
@@ -111,20 +111,6 @@ const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
 /** The list order: date descending, then id descending. */
 const listOrder = (a: Transaction, b: Transaction) =>
   a.date !== b.date ? (a.date < b.date ? 1 : -1) : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-
-function expectValidationProblem(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
-}
-
-function expectUnprocessable(response: Answer, ...pointers: string[]): void {
-  expect(response.status).toBe(422);
-  expect(response.body).toMatchObject({ type: '/problems/unprocessable', status: 422 });
-  for (const pointer of pointers) expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer, in: 'body' }));
-}
-
-const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('POST /v1/transactions', () => {
   let user: User;

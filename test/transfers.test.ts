@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
+import { type Answer, expectUnprocessable, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,7 +10,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
 type Transaction = {
   id: string;
   account_id: string;
@@ -72,18 +72,6 @@ async function transactionIds(user: User): Promise<string[]> {
   const response = await t.api.get('/v1/transactions?limit=200', { token: user.token });
   expect(response.status).toBe(200);
   return (response.body.data as Transaction[]).map((row) => row.id).sort();
-}
-
-function expectUnprocessable(response: Answer, ...pointers: string[]): void {
-  expect(response.status).toBe(422);
-  expect(response.body).toMatchObject({ type: '/problems/unprocessable', status: 422 });
-  for (const pointer of pointers) expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer, in: 'body' }));
-}
-
-function expectValidationProblem(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(400);
-  expect(response.body).toMatchObject({ type: '/problems/validation-error', status: 400 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
 }
 
 describe('a transfer between two USD accounts', () => {
