@@ -2,6 +2,8 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as factories from './helpers/factories.ts';
+import type { TestAccount, TestUser } from './helpers/factories.ts';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { assertContract, signUp, startTestApp, type TestApp } from './helpers/app.ts';
@@ -13,8 +15,10 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 type Answer = request.Response;
-type User = { token: string; id: string };
-type Account = { id: string; currency: string; opening_balance: number; balance: number };
+type User = TestUser;
+const newUser = () => factories.newUser(t.api);
+const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
+type Account = TestAccount;
 type Transaction = {
   id: string;
   account_id: string;
@@ -41,23 +45,6 @@ const columns = [
 ] as const;
 const headerLine = 'id,date,account_id,amount,amount_minor,currency,description,merchant,category_id,category,notes,tags,external_id,status,transfer_id';
 const exportPath = '/v1/transactions/export';
-
-async function newUser(): Promise<User> {
-  const { token, user } = await signUp(t.api);
-  return { token, id: user.id };
-}
-
-let accountCounter = 0;
-async function createAccount(user: User, fields: Record<string, unknown> = {}): Promise<Account> {
-  accountCounter += 1;
-  const response = await t.api.post(
-    '/v1/accounts',
-    { name: `Export account ${accountCounter}`, type: 'checking', currency: 'USD', opening_balance: 0, ...fields },
-    { token: user.token },
-  );
-  expect(response.status).toBe(201);
-  return response.body as Account;
-}
 
 async function createBatch(user: User, items: Record<string, unknown>[]): Promise<Transaction[]> {
   const created: Transaction[] = [];

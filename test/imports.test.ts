@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as factories from './helpers/factories.ts';
+import type { TestAccount, TestUser } from './helpers/factories.ts';
 import request from 'supertest';
 import { assertContract, signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
@@ -23,8 +25,10 @@ afterAll(async () => {
 });
 
 type Answer = request.Response;
-type User = { token: string; id: string };
-type Account = { id: string; currency: string; opening_balance: number; balance: number };
+type User = TestUser;
+const newUser = () => factories.newUser(t.api);
+const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
+type Account = TestAccount;
 type Transaction = {
   id: string;
   account_id: string;
@@ -55,23 +59,6 @@ type ImportRecord = {
 
 const fixtures = fileURLToPath(new URL('./fixtures/statements/', import.meta.url));
 const fixture = (name: string) => join(fixtures, name);
-
-async function newUser(): Promise<User> {
-  const { token, user } = await signUp(t.api);
-  return { token, id: user.id };
-}
-
-let accountCounter = 0;
-async function createAccount(user: User, fields: Record<string, unknown> = {}): Promise<Account> {
-  accountCounter += 1;
-  const response = await t.api.post(
-    '/v1/accounts',
-    { name: `Import account ${accountCounter}`, type: 'checking', currency: 'USD', opening_balance: 0, ...fields },
-    { token: user.token },
-  );
-  expect(response.status).toBe(201);
-  return response.body as Account;
-}
 
 type UploadOptions = {
   /** The file name sent; defaults to the fixture's own name. */

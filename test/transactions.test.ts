@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as factories from './helpers/factories.ts';
+import type { TestAccount, TestUser, TestCategory } from './helpers/factories.ts';
 import { z } from 'zod';
 import { sql } from '../src/db/sql.ts';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
@@ -30,40 +32,13 @@ type Transaction = {
   created_at: string;
   updated_at: string;
 };
-type Category = { id: string; name: string; parent_id: string | null; kind: string; archived: boolean };
-type Account = { id: string; currency: string; opening_balance: number; balance: number };
-type User = { token: string; id: string };
-
-async function newUser(): Promise<User> {
-  const { token, user } = await signUp(t.api);
-  return { token, id: user.id };
-}
-
-let accountCounter = 0;
-async function createAccount(user: User, fields: Record<string, unknown> = {}): Promise<Account> {
-  accountCounter += 1;
-  const response = await t.api.post(
-    '/v1/accounts',
-    { name: `Account ${accountCounter}`, type: 'checking', currency: 'USD', opening_balance: 0, ...fields },
-    { token: user.token },
-  );
-  expect(response.status).toBe(201);
-  return response.body as Account;
-}
-
-async function categoriesOf(user: User): Promise<Category[]> {
-  const response = await t.api.get('/v1/categories?limit=200', { token: user.token });
-  expect(response.status).toBe(200);
-  return response.body.data as Category[];
-}
-
-/** A default category by name; `group` picks the child of that group. */
-function categoryNamed(categories: Category[], name: string, group?: string): Category {
-  const parentId = group === undefined ? null : categoryNamed(categories, group).id;
-  const found = categories.find((category) => category.name === name && category.parent_id === parentId);
-  if (!found) throw new Error(`no default category ${group ? `${group} > ` : ''}${name}`);
-  return found;
-}
+type Category = TestCategory;
+type Account = TestAccount;
+type User = TestUser;
+const newUser = () => factories.newUser(t.api);
+const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
+const categoriesOf = (user: User) => factories.categoriesOf(t.api, user);
+const { categoryNamed } = factories;
 
 const item = (accountId: string, fields: Record<string, unknown> = {}) => ({
   account_id: accountId,
