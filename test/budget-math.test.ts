@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { addDays, daysBetween } from '../src/calendar.ts';
 import {
-  addDays,
   dateOfDayNumber,
-  daysBetween,
   daysInMonth,
   dayNumber,
   periodContaining,

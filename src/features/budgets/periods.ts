@@ -65,15 +65,6 @@ export function dateOfDayNumber(dayNumber: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** `to − from` in days: 0 for the same day, negative when `to` is earlier. */
-export function daysBetween(from: string, to: string): number {
-  return dayNumber(to) - dayNumber(from);
-}
-
-export function addDays(date: string, days: number): string {
-  return dateOfDayNumber(dayNumber(date) + days);
-}
-
 /** The day a budget's `index`-th period starts, as a day number. */
 function periodStartDay(period: BudgetPeriod, anchor: Civil, index: number): number {
   switch (period) {

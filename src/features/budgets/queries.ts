@@ -1,7 +1,7 @@
 import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
-import { addDays, splitIntoMonths } from '../reports/ranges.ts';
+import { addDays, splitIntoMonths } from '../../calendar.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import type { components } from '../../generated/api.ts';
 import { currencyCode } from '../../money/currency.ts';

@@ -1,5 +1,6 @@
 import type { components } from '../../generated/api.ts';
-import { daysBetween, type PeriodWindow } from './periods.ts';
+import { daysBetween } from '../../calendar.ts';
+import type { PeriodWindow } from './periods.ts';
 
 export type BudgetStatus = components['schemas']['BudgetStatus'];
 type Budget = components['schemas']['Budget'];

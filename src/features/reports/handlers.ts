@@ -14,7 +14,7 @@ import {
   type ReportScope,
   type SpendingGroupRow,
 } from './queries.ts';
-import { addMonths, firstOfMonth, monthsBetween } from './ranges.ts';
+import { addMonths, firstOfMonth, monthsBetween } from '../../calendar.ts';
 import { categoryTrend } from './trends.ts';
 import type { CommonQueryMethods } from 'slonik';
 

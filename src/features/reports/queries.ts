@@ -1,7 +1,7 @@
 import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
-import { splitIntoMonths, type DayRange } from './ranges.ts';
+import { splitIntoMonths, type DayRange } from '../../calendar.ts';
 
 type Db = CommonQueryMethods;
 

@@ -10,7 +10,7 @@ import {
   monthsBetween,
   splitIntoMonths,
   type DayRange,
-} from '../src/features/reports/ranges.ts';
+} from '../src/calendar.ts';
 import { categoryTrend } from '../src/features/reports/trends.ts';
 
 const dayMs = 86_400_000;

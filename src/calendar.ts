@@ -1,4 +1,5 @@
 // Calendar arithmetic on 'YYYY-MM-DD' and 'YYYY-MM' strings, in UTC so no time zone can shift a day.
+// Shared by reports (whole months and edges) and budgets (periods and their sums).
 
 const dayMs = 86_400_000;
 
