@@ -1,5 +1,5 @@
-// Calendar arithmetic behind the reports (src/features/reports/ranges.ts) and the trend maths
-// (trends.ts). The helpers below re-derive every date with Date.UTC, independently of the module.
+// Calendar arithmetic (src/calendar.ts) behind reports and budgets, and the trend maths
+// (reports/trends.ts). The helpers below re-derive every date with Date.UTC, independently of the module.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
