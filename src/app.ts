@@ -1,17 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import type { Context, Document } from 'openapi-backend';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { Config } from './config.ts';
 import { problemFromDatabaseError } from './db/errors.ts';
-import { readAsUser, writeAsUser } from './db/user-scope.ts';
+import { readAsUser, writeAsUser, writeOnceAsUser } from './db/user-scope.ts';
 import { createContractBackend, loadContract, precompileRouting } from './http/contract.ts';
 import { docsRouter } from './http/docs.ts';
-import { handlers, publicOperations } from './http/handlers.ts';
+import { handlers, publicOperations, singleStatementChanges } from './http/handlers.ts';
+import { requestLog } from './http/request-log.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { bearerToken, verifyAccessToken } from './http/auth.ts';
 import { findApiKeyUser, isApiKey } from './features/api-keys/queries.ts';
 import type { OperationContext, OperationId, StreamReply } from './http/operation.ts';
@@ -26,8 +25,6 @@ import { fieldErrors } from './http/validation-errors.ts';
  */
 export type AppServices = { config: Config; pool: DatabasePool; userPool: DatabasePool; logger: Logger };
 
-const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
-
 function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -38,7 +35,7 @@ function sendProblem(request: Request, response: Response, problem: Problem): vo
     .status(problem.status)
     .set(problem.headers)
     .type('application/problem+json')
-    .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', String(request.id))));
+    .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', request.id)));
 }
 
 export async function createApp({ config, pool, userPool, logger }: AppServices): Promise<express.Express> {
@@ -85,7 +82,7 @@ export async function createApp({ config, pool, userPool, logger }: AppServices)
         query: context.request.query as never,
         headers: request.headers,
         body: context.request.requestBody as never,
-        requestId: String(request.id),
+        requestId: request.id,
         clientIp: request.ip ?? request.socket.remoteAddress ?? 'unknown',
         log: request.log,
         config,
@@ -108,7 +105,9 @@ export async function createApp({ config, pool, userPool, logger }: AppServices)
           ? await handler(base as never)
           : request.method === 'GET'
             ? await readAsUser(userPool, userId!, run)
-            : await writeAsUser(userPool, userId!, run)
+            : singleStatementChanges[operationId]?.(request.headers)
+              ? await writeOnceAsUser(userPool, userId!, run)
+              : await writeAsUser(userPool, userId!, run)
       ) as { status: number; body?: unknown; headers?: Record<string, string>; stream?: unknown };
       if (reply.stream) return;
 
@@ -133,22 +132,9 @@ export async function createApp({ config, pool, userPool, logger }: AppServices)
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('etag', false);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (request, response) => {
-        const incoming = request.headers['x-request-id'];
-        const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
-        response.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-    }),
-  );
+  app.use(requestLog(logger));
   // The docs pages bring their own scripts; API answers are JSON and need no CSP.
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(securityHeaders({ contentSecurityPolicy: false }));
   app.use(docsRouter(definition));
 
   // A body must be of a media type the operation declares; multipart uploads stream to disk.

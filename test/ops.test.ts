@@ -76,6 +76,22 @@ describe('GET /readyz', () => {
   });
 });
 
+describe('security headers', () => {
+  it("sends helmet's headers on API answers and problems alike", async () => {
+    for (const response of [await t.api.get('/healthz'), await t.api.get('/v1/no-such-route')]) {
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-frame-options': 'SAMEORIGIN',
+        'cross-origin-resource-policy': 'same-origin',
+        'referrer-policy': 'no-referrer',
+      });
+      expect(response.headers['x-powered-by']).toBeUndefined();
+      expect(response.headers['content-security-policy']).toBeUndefined();
+    }
+  });
+});
+
 describe('X-Request-Id', () => {
   it('echoes a well-formed id the client sends', async () => {
     const response = await t.api.get('/healthz', { headers: { 'X-Request-Id': 'client-req_42.a:b' } });

@@ -3,7 +3,7 @@ import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { createDatabasePool } from '../src/db/pool.ts';
 import { sql } from '../src/db/sql.ts';
-import { forgetUser, readAsUser, writeAsUser } from '../src/db/user-scope.ts';
+import { forgetUser, readAsUser, writeAsUser, writeOnceAsUser } from '../src/db/user-scope.ts';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
 
@@ -55,3 +55,37 @@ describe('naming the caller for row-level security', () => {
     await expect(readAsUser(onePool, carol.user.id, (db) => db.any(everyAccount))).rejects.toMatchObject({ status: 401 });
   });
 });
+
+describe('single-statement changes (writeOnceAsUser)', () => {
+  const renameAccount = (from: string, to: string) =>
+    sql.type(z.object({ name: z.string() }))`update accounts set name = ${to} where name = ${from} returning name`;
+
+  it('names the caller for its statement, which commits on its own', async () => {
+    expect((await writeOnceAsUser(onePool, alice.user.id, (db) => db.any(everyAccount))).map((row) => row.name)).toEqual(['Alice cash']);
+    // Bob's account is invisible to a statement run as Alice, even one that forgets its user filter.
+    expect(await writeOnceAsUser(onePool, alice.user.id, (db) => db.any(renameAccount('Bob cash', 'Taken')))).toEqual([]);
+    await writeOnceAsUser(onePool, alice.user.id, (db) => db.one(renameAccount('Alice cash', 'Alice wallet')));
+    // Committed: another connection sees it.
+    const { rows } = await asOwner<{ name: string }>(t.database.url, 'select name from accounts where user_id = $1', [alice.user.id]);
+    expect(rows.map((row) => row.name)).toEqual(['Alice wallet']);
+    await writeOnceAsUser(onePool, alice.user.id, (db) => db.one(renameAccount('Alice wallet', 'Alice cash')));
+  });
+
+  it('lets later statements read but not change anything', async () => {
+    const names = await writeOnceAsUser(onePool, bob.user.id, async (db) => {
+      await db.any(everyAccount);
+      return db.any(everyAccount);
+    });
+    expect(names.map((row) => row.name)).toEqual(['Bob cash']);
+    await expect(writeOnceAsUser(onePool, bob.user.id, async (db) => {
+      await db.any(everyAccount);
+      return db.one(renameAccount('Bob cash', 'Bob wallet'));
+    })).rejects.toThrow(/read-only transaction/);
+    expect((await readAsUser(onePool, bob.user.id, (db) => db.any(everyAccount))).map((row) => row.name)).toEqual(['Bob cash']);
+  });
+
+  it('refuses transactions and streams, which need writeAsUser', async () => {
+    await expect(writeOnceAsUser(onePool, bob.user.id, (db) => db.transaction(async () => undefined))).rejects.toThrow(/writeAsUser/);
+  });
+});
+

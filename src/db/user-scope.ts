@@ -69,6 +69,43 @@ export async function writeAsUser<T>(pool: DatabasePool, userId: string, write: 
   }
 }
 
+const queryMethods = ['any', 'anyFirst', 'exists', 'many', 'manyFirst', 'maybeOne', 'maybeOneFirst', 'one', 'oneFirst', 'query'] as const;
+
+/**
+ * Runs a change that is a single SQL statement as `userId`, without BEGIN and COMMIT. One
+ * statement, its triggers included, is atomic on its own, so the transaction bought nothing but
+ * two round trips (a transaction create: three round trips become one).
+ *
+ * Only the first statement may change anything. Any later one (say, the reads that explain why an
+ * insert left a row out) runs in a READ ONLY transaction, so PostgreSQL itself refuses a second
+ * change that would commit apart from the first.
+ */
+export function writeOnceAsUser<T>(pool: DatabasePool, userId: string, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
+  return pool.connect(async (connection) => {
+    if (!namesCaller(connection.connectionId, userId)) {
+      await nameCaller(connection, connection.connectionId, userId);
+      remember(connection.connectionId, userId);
+    }
+    let statements = 0;
+    const readOnly = <R>(run: (db: CommonQueryMethods) => Promise<R>) =>
+      connection.transaction(async (transaction) => {
+        await transaction.query(sql.unsafe`set transaction read only`);
+        return run(transaction);
+      });
+    const run = (on: CommonQueryMethods, method: (typeof queryMethods)[number], args: unknown[]) =>
+      (on[method] as (...a: unknown[]) => Promise<unknown>).apply(on, args);
+    const db: Record<string, unknown> = { ...connection };
+    for (const method of queryMethods) {
+      db[method] = (...args: unknown[]) =>
+        statements++ === 0 ? run(connection, method, args) : readOnly((transaction) => run(transaction, method, args));
+    }
+    const refuse = () => {
+      throw new Error('writeOnceAsUser runs one statement: use writeAsUser for a transaction or a stream');
+    };
+    return write({ ...db, transaction: refuse, stream: refuse } as unknown as CommonQueryMethods);
+  });
+}
+
 /** A deleted user's connections stop being trusted at once in this process. */
 export function forgetUser(userId: string): void {
   for (const [connectionId, named] of sessionUsers) if (named.userId === userId) sessionUsers.delete(connectionId);

@@ -9,10 +9,23 @@ import * as ops from '../features/ops/handlers.ts';
 import * as reports from '../features/reports/handlers.ts';
 import * as transactions from '../features/transactions/handlers.ts';
 import * as transfers from '../features/transfers/handlers.ts';
-import type { HandlerMap } from './operation.ts';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { HandlerMap, OperationId } from './operation.ts';
 
 /** Operations with `security: []` in the spec; checked against it at start-up. */
 export const publicOperations = ['getHealth', 'getReadiness', 'registerUser', 'createToken'] as const;
+
+/**
+ * Changes that are one SQL statement which makes all of its change or none, when the predicate
+ * holds: they skip BEGIN and COMMIT (db/user-scope.ts, writeOnceAsUser). Creating one transaction
+ * is one INSERT that inserts its row or nothing. Not the batch: its INSERT leaves out the rows
+ * that name someone else's account, and the 422 must then roll back the rest. Nor a create with
+ * an Idempotency-Key, which also stores the key: a second change, so a transaction.
+ */
+const withoutIdempotencyKey = (headers: IncomingHttpHeaders) => headers['idempotency-key'] === undefined;
+export const singleStatementChanges: { readonly [Op in OperationId]?: (headers: IncomingHttpHeaders) => boolean } = {
+  createTransaction: withoutIdempotencyKey,
+};
 
 /** operationId → handler. `satisfies` makes a spec operation without a handler a compile error. */
 export const handlers = {
