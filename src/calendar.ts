@@ -40,13 +40,19 @@ export type DayRange = { from: string; to: string };
 
 /**
  * Splits [from, to] into the whole calendar months inside it (served by the monthly aggregates)
- * and at most two partial edges (served by the transactions themselves). `whole.end` is exclusive.
+ * and at most two partial edges (served by the transactions themselves), each inside one
+ * calendar month, so an edge's month is known without reading its rows. `whole.end` is exclusive.
  */
 export function splitIntoMonths(range: DayRange): { whole: { start: string; end: string } | null; edges: DayRange[] } {
   const firstWhole = range.from.endsWith('-01') ? range.from : `${addMonths(range.from.slice(0, 7), 1)}-01`;
   const dayAfterTo = addDays(range.to, 1);
   const endExclusive = dayAfterTo.endsWith('-01') ? dayAfterTo : firstOfMonth(range.to);
-  if (firstWhole >= endExclusive) return { whole: null, edges: [range] };
+  if (firstWhole >= endExclusive) {
+    // No whole month inside: the range lies in one month, or straddles the start of the next.
+    const nextMonth = firstOfMonth(range.to);
+    if (range.from >= nextMonth) return { whole: null, edges: [range] };
+    return { whole: null, edges: [{ from: range.from, to: addDays(nextMonth, -1) }, { from: nextMonth, to: range.to }] };
+  }
   const edges: DayRange[] = [];
   if (range.from < firstWhole) edges.push({ from: range.from, to: addDays(firstWhole, -1) });
   if (endExclusive <= range.to) edges.push({ from: endExclusive, to: range.to });

@@ -89,3 +89,15 @@ describe('single-statement changes (writeOnceAsUser)', () => {
   });
 });
 
+
+describe('prepared statements', () => {
+  it('prepares each statement once per connection, under a name derived from its text', async () => {
+    const prepared = sql.type(z.object({ name: z.string(), statement: z.string() }))`
+      select name, statement from pg_prepared_statements where statement = 'select name from accounts order by name'`;
+    await readAsUser(onePool, alice.user.id, (db) => db.any(everyAccount));
+    await readAsUser(onePool, alice.user.id, (db) => db.any(everyAccount));
+    const rows = await readAsUser(onePool, alice.user.id, (db) => db.any(prepared));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.name).toMatch(/^ss_[A-Za-z0-9_-]{32}$/);
+  });
+});

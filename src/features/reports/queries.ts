@@ -1,7 +1,7 @@
 import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
-import { splitIntoMonths, type DayRange } from '../../calendar.ts';
+import { firstOfMonth, splitIntoMonths, type DayRange } from '../../calendar.ts';
 
 type Db = CommonQueryMethods;
 
@@ -20,16 +20,16 @@ function accountFilter(scope: ReportScope, column = sql.fragment`account_id`) {
   return scope.accountId === undefined ? sql.fragment`` : sql.fragment`and ${column} = ${scope.accountId}`;
 }
 
-/** Transactions of the scope that reports count: in its currency, transfers left out. */
-function reportedTransactions(scope: ReportScope, ranges: DayRange[]) {
-  const inRanges = sql.join(
-    ranges.map((range) => sql.fragment`(date between ${range.from}::date and ${range.to}::date)`),
-    sql.fragment` or `,
-  );
+/**
+ * Transactions of the scope that reports count in one edge (a partial month): in its currency,
+ * transfers left out. One date range per scan, so PostgreSQL reads it from the (user, date) index
+ * alone, which carries the columns reports sum (migration 0008).
+ */
+function edgeTransactions(scope: ReportScope, edge: DayRange) {
   return sql.fragment`
     from transactions
-    where user_id = ${scope.userId} and currency = ${currencyOf(scope)} and transfer_id is null
-      ${accountFilter(scope)} and (${inRanges})
+    where user_id = ${scope.userId} and date between ${edge.from}::date and ${edge.to}::date
+      and currency = ${currencyOf(scope)} and transfer_id is null ${accountFilter(scope)}
   `;
 }
 
@@ -53,12 +53,11 @@ function categoryTotals(scope: ReportScope, range: DayRange, options: { byAccoun
           select category_id, null::uuid, month, total, count from monthly_category_totals
           where user_id = ${scope.userId} and currency = ${currencyOf(scope)}
             and month >= ${whole.start}::date and month < ${whole.end}::date`),
-    edges.length > 0 &&
-      sql.fragment`
-        select category_id, account_id, date_trunc('month', date)::date, sum(amount), count(*)::int
-        ${reportedTransactions(scope, edges)}
-        group by 1, 2, 3`,
-  ].filter((part) => part !== null && part !== false);
+    ...edges.map((edge) => sql.fragment`
+        select category_id, account_id, ${firstOfMonth(edge.from)}::date, sum(amount), count(*)::int
+        ${edgeTransactions(scope, edge)}
+        group by 1, 2`),
+  ].filter((part) => part !== null);
   return sql.join(parts, sql.fragment` union all `);
 }
 
@@ -71,12 +70,11 @@ function merchantTotals(scope: ReportScope, range: DayRange) {
         select category_id, merchant, total, count from monthly_merchant_totals
         where user_id = ${scope.userId} and currency = ${currencyOf(scope)} ${accountFilter(scope)}
           and month >= ${whole.start}::date and month < ${whole.end}::date`,
-    edges.length > 0 &&
-      sql.fragment`
+    ...edges.map((edge) => sql.fragment`
         select category_id, merchant, sum(amount), count(*)::int
-        ${reportedTransactions(scope, edges)}
-        group by 1, 2`,
-  ].filter((part) => part !== null && part !== false);
+        ${edgeTransactions(scope, edge)}
+        group by 1, 2`),
+  ].filter((part) => part !== null);
   return sql.join(parts, sql.fragment` union all `);
 }
 
