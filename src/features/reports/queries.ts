@@ -78,6 +78,18 @@ function merchantTotals(scope: ReportScope, range: DayRange) {
   return sql.join(parts, sql.fragment` union all `);
 }
 
+/**
+ * Per category totals over a date range, summed before any join: the joins then see one row per
+ * category instead of one per category and month (a heavy user's three years: 32 rows, not 1,120).
+ */
+function totalsPerCategory(scope: ReportScope, range: DayRange) {
+  return sql.fragment`(
+    select category_id, sum(total) as total, sum(count) as count
+    from (${categoryTotals(scope, range)}) as m (category_id, account_id, month, total, count)
+    group by category_id
+  )`;
+}
+
 // Spending is outflows minus refunds in expense categories: minus the signed sum.
 const spent = sql.fragment`(-sum(p.total))::bigint as total, sum(p.count)::bigint as count`;
 const expenseOnly = (scope: ReportScope) => sql.fragment`c.kind = 'expense' and c.user_id = ${scope.userId}`;
@@ -85,7 +97,7 @@ const expenseOnly = (scope: ReportScope) => sql.fragment`c.kind = 'expense' and 
 export function spendingByCategory(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
     select c.id::text as key, c.name as label, ${spent}, ${currencyOf(scope)}::text as currency
-    from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
+    from ${totalsPerCategory(scope, range)} as p
     join categories c on c.id = p.category_id
     where ${expenseOnly(scope)}
     group by c.id, c.name
@@ -97,7 +109,7 @@ export function spendingByCategory(db: Db, scope: ReportScope, range: DayRange) 
 export function spendingByParentCategory(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
     select g.id::text as key, g.name as label, ${spent}, ${currencyOf(scope)}::text as currency
-    from (${categoryTotals(scope, range)}) as p (category_id, account_id, month, total, count)
+    from ${totalsPerCategory(scope, range)} as p
     join categories c on c.id = p.category_id
     join categories g on g.id = coalesce(c.parent_id, c.id)
     where ${expenseOnly(scope)}
