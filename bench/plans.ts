@@ -2,7 +2,8 @@
 // the row-level-security filter the API's role adds) after the load, on a warm cache.
 // Add a query here and the next `npm run bench` pastes its plan into BENCHMARKS.md.
 import type pg from 'pg';
-import { getByIdSql, listAfterCursorSql, listFirstPageSql, naiveSpendingSql } from './sql.ts';
+import { addMonths, firstOfMonth } from '../src/calendar.ts';
+import { getByIdSql, listAfterCursorSql, listFirstPageSql, naiveSpendingSql, reportEdgeSql, reportWholeMonthsSql } from './sql.ts';
 
 export type PlanContext = {
   heavyUserId: string;
@@ -16,12 +17,18 @@ export type PlanContext = {
 export type PlanQuery = { title: string; sql: string; params: unknown[] };
 
 export function hotQueries(c: PlanContext): PlanQuery[] {
+  const firstWholeMonth = firstOfMonth(c.from) === c.from ? c.from : `${addMonths(c.from.slice(0, 7), 1)}-01`;
+  const thisMonth = firstOfMonth(c.to);
   return [
     { title: 'List, first page (heavy user)', sql: listFirstPageSql, params: [c.heavyUserId] },
     { title: 'List, deep cursor page (heavy user)', sql: listAfterCursorSql, params: [c.heavyUserId, ...c.deepCursor] },
     { title: 'Get by id (heavy user)', sql: getByIdSql, params: [c.heavyUserId, c.transactionId] },
     { title: 'Naive spending by category over the transactions table (heavy user, whole range)', sql: naiveSpendingSql,
       params: [c.heavyUserId, c.from, c.to] },
+    { title: 'Spending report: whole months from the aggregate (heavy user, index-only)', sql: reportWholeMonthsSql,
+      params: [c.heavyUserId, firstWholeMonth, thisMonth] },
+    { title: 'Spending report: the partial month at the end of the range (heavy user, index-only)', sql: reportEdgeSql,
+      params: [c.heavyUserId, thisMonth, c.to] },
   ];
 }
 

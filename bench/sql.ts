@@ -20,3 +20,12 @@ export const naiveSpendingSql = `select c.id as category_id, c.name, t.currency,
   from transactions t join categories c on c.id = t.category_id and c.user_id = t.user_id
   where t.user_id = $1 and t.date between $2 and $3 and c.kind = 'expense' and t.transfer_id is null
   group by c.id, c.name, t.currency order by spent desc`;
+
+/** The spending report's read of whole months (src/features/reports/queries.ts, categoryTotals + totalsPerCategory). */
+export const reportWholeMonthsSql = `select category_id, sum(total) as total, sum(count) as count from monthly_category_totals
+  where user_id = $1 and currency = 'USD' and month >= $2::date and month < $3::date group by category_id`;
+
+/** The spending report's read of one partial month at an edge of the range, from the transactions. */
+export const reportEdgeSql = `select category_id, account_id, sum(amount), count(*)::int from transactions
+  where user_id = $1 and date between $2::date and $3::date and currency = 'USD' and transfer_id is null
+  group by 1, 2`;
