@@ -47,6 +47,17 @@ describe('naming the caller for row-level security', () => {
     expect(await t.pool.any(everyAccount)).toEqual([]);
   });
 
+  it('names the caller once per connection, not on every request', async () => {
+    // Between two reads the user disappears behind the app's back (no forgetUser): the second read
+    // trusts the connection's name (for up to a second), so it answers instead of a 401.
+    const dave = await signUp(t.api);
+    await readAsUser(onePool, dave.user.id, (db) => db.any(everyAccount));
+    await asOwner(t.database.url, 'delete from users where id = $1', [dave.user.id]);
+    await expect(readAsUser(onePool, dave.user.id, (db) => db.any(everyAccount))).resolves.toEqual([]);
+    forgetUser(dave.user.id);
+    await expect(readAsUser(onePool, dave.user.id, (db) => db.any(everyAccount))).rejects.toMatchObject({ status: 401 });
+  });
+
   it('refuses a deleted user at once once forgotten, even on a connection that named them', async () => {
     const carol = await signUp(t.api);
     await readAsUser(onePool, carol.user.id, (db) => db.any(everyAccount));

@@ -11,38 +11,55 @@ const known = sql.type(z.object({ known: z.boolean() }));
  * round trip; the name is checked again at least every second, so a deleted user's token stops
  * working everywhere within a second (at once in this process: see forgetUser).
  *
- * Only the user pool's connections are ever named, and every use of them goes through the two
+ * Only the user pool's connections are ever named, and every use of them goes through the
  * functions below, which name the caller first.
+ *
+ * Keyed by the physical connection: slonik hands out a fresh connectionId on every checkout, so
+ * the id cannot tell that a connection was named on an earlier request (keyed by it, every request
+ * named its caller again). Slonik's handles keep the driver connection as `connection`, outside
+ * its types; were that ever missing, the caller is named on every request: slower, never wrong.
  */
-const sessionUsers = new Map<string, { userId: string; checkedAt: number }>();
+type Named = { userId: string; checkedAt: number };
+const sessionUsers = new WeakMap<object, Named>();
+/** When each deleted user was forgotten; names older than that no longer count. */
+const forgotten = new Map<string, number>();
 const recheckAfterMs = 1000;
-const maxRemembered = 1000;
 
-function namesCaller(connectionId: string, userId: string): boolean {
-  const named = sessionUsers.get(connectionId);
-  return named !== undefined && named.userId === userId && Date.now() - named.checkedAt <= recheckAfterMs;
+function physicalConnection(handle: CommonQueryMethods): object | undefined {
+  const inner = (handle as { connection?: unknown }).connection;
+  return typeof inner === 'object' && inner !== null ? inner : undefined;
 }
 
-/** Names `userId` on the connection's session; false when there is no such user. */
-async function nameCaller(db: CommonQueryMethods, connectionId: string, userId: string): Promise<void> {
-  sessionUsers.delete(connectionId);
+function namesCaller(session: object | undefined, userId: string): boolean {
+  const named = session && sessionUsers.get(session);
+  if (named === undefined || named.userId !== userId || Date.now() - named.checkedAt > recheckAfterMs) return false;
+  const forgottenAt = forgotten.get(userId);
+  return forgottenAt === undefined || forgottenAt < named.checkedAt;
+}
+
+/**
+ * Names `userId` on the connection's session, or throws 401 when there is no such user. Answers
+ * the name to remember, stamped with when it was checked: a forgetUser after that (say, by the
+ * request that deletes the user, before it commits) outdates it.
+ */
+async function nameCaller(db: CommonQueryMethods, session: object | undefined, userId: string): Promise<Named> {
+  if (session) sessionUsers.delete(session);
+  const checkedAt = Date.now();
   if (!(await db.oneFirst(known`select app_begin_session(${userId}) as known`))) {
     throw problems.unauthorized('The user this token was issued to no longer exists.');
   }
+  return { userId, checkedAt };
 }
 
-function remember(connectionId: string, userId: string): void {
-  if (sessionUsers.size >= maxRemembered) sessionUsers.clear();
-  sessionUsers.set(connectionId, { userId, checkedAt: Date.now() });
+function remember(session: object | undefined, named: Named): void {
+  if (session) sessionUsers.set(session, named);
 }
 
 /** Runs a read as `userId` on one pooled connection whose session names the user. */
 export function readAsUser<T>(pool: DatabasePool, userId: string, read: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
-    if (!namesCaller(connection.connectionId, userId)) {
-      await nameCaller(connection, connection.connectionId, userId);
-      remember(connection.connectionId, userId);
-    }
+    const session = physicalConnection(connection);
+    if (!namesCaller(session, userId)) remember(session, await nameCaller(connection, session, userId));
     return read(connection);
   });
 }
@@ -52,19 +69,17 @@ export function readAsUser<T>(pool: DatabasePool, userId: string, read: (db: Com
  * name set inside the transaction is only remembered once it commits: a rollback undoes it.
  */
 export async function writeAsUser<T>(pool: DatabasePool, userId: string, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
-  let namedHere: string | undefined;
+  let namedHere: { session: object | undefined; named: Named } | undefined;
   try {
     const result = await pool.transaction(async (transaction) => {
-      if (!namesCaller(transaction.connectionId, userId)) {
-        await nameCaller(transaction, transaction.connectionId, userId);
-        namedHere = transaction.connectionId;
-      }
+      const session = physicalConnection(transaction);
+      if (!namesCaller(session, userId)) namedHere = { session, named: await nameCaller(transaction, session, userId) };
       return write(transaction);
     });
-    if (namedHere) remember(namedHere, userId);
+    if (namedHere) remember(namedHere.session, namedHere.named);
     return result;
   } catch (error) {
-    if (namedHere) sessionUsers.delete(namedHere);
+    if (namedHere?.session) sessionUsers.delete(namedHere.session);
     throw error;
   }
 }
@@ -82,10 +97,8 @@ const queryMethods = ['any', 'anyFirst', 'exists', 'many', 'manyFirst', 'maybeOn
  */
 export function writeOnceAsUser<T>(pool: DatabasePool, userId: string, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
-    if (!namesCaller(connection.connectionId, userId)) {
-      await nameCaller(connection, connection.connectionId, userId);
-      remember(connection.connectionId, userId);
-    }
+    const session = physicalConnection(connection);
+    if (!namesCaller(session, userId)) remember(session, await nameCaller(connection, session, userId));
     let statements = 0;
     const readOnly = <R>(run: (db: CommonQueryMethods) => Promise<R>) =>
       connection.transaction(async (transaction) => {
@@ -108,5 +121,8 @@ export function writeOnceAsUser<T>(pool: DatabasePool, userId: string, write: (d
 
 /** A deleted user's connections stop being trusted at once in this process. */
 export function forgetUser(userId: string): void {
-  for (const [connectionId, named] of sessionUsers) if (named.userId === userId) sessionUsers.delete(connectionId);
+  const now = Date.now();
+  // After a second every name is checked again anyway: older entries can go.
+  for (const [user, at] of forgotten) if (now - at > recheckAfterMs) forgotten.delete(user);
+  forgotten.set(userId, now);
 }
