@@ -232,7 +232,7 @@ export interface paths {
         post?: never;
         /**
          * Delete the current user and all their data
-         * @description Erases the user and every row that belongs to them — accounts, transactions, categories, budgets, API keys. Irreversible; tokens stop working at once.
+         * @description Erases the user and every row that belongs to them — accounts, transactions, categories, budgets, API keys. Irreversible. Its tokens and API keys stop working at once on the server that answered, and on every other server within a second; meanwhile they find no data, as none is left.
          */
         delete: operations["deleteMe"];
         options?: never;
