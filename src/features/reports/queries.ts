@@ -81,6 +81,7 @@ function merchantTotals(scope: ReportScope, range: DayRange) {
 /**
  * Per category totals over a date range, summed before any join: the joins then see one row per
  * category instead of one per category and month (a heavy user's three years: 32 rows, not 1,120).
+ * The merchant and account reports sum the same way, per category and merchant or account.
  */
 function totalsPerCategory(scope: ReportScope, range: DayRange) {
   return sql.fragment`(
@@ -122,7 +123,11 @@ export function spendingByParentCategory(db: Db, scope: ReportScope, range: DayR
 export function spendingByAccount(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
     select a.id::text as key, a.name as label, ${spent}, ${currencyOf(scope)}::text as currency
-    from (${categoryTotals(scope, range, { byAccount: true })}) as p (category_id, account_id, month, total, count)
+    from (
+      select category_id, account_id, sum(total), sum(count)
+      from (${categoryTotals(scope, range, { byAccount: true })}) as m (category_id, account_id, month, total, count)
+      group by category_id, account_id
+    ) as p (category_id, account_id, total, count)
     join categories c on c.id = p.category_id
     join accounts a on a.id = p.account_id
     where ${expenseOnly(scope)}
@@ -147,7 +152,11 @@ export function spendingByMonth(db: Db, scope: ReportScope, range: DayRange) {
 export function spendingByMerchant(db: Db, scope: ReportScope, range: DayRange) {
   return db.any(sql.type(group)`
     select p.merchant as key, coalesce(p.merchant, '(no merchant)') as label, ${spent}, ${currencyOf(scope)}::text as currency
-    from (${merchantTotals(scope, range)}) as p (category_id, merchant, total, count)
+    from (
+      select category_id, merchant, sum(total), sum(count)
+      from (${merchantTotals(scope, range)}) as m (category_id, merchant, total, count)
+      group by category_id, merchant
+    ) as p (category_id, merchant, total, count)
     join categories c on c.id = p.category_id
     where ${expenseOnly(scope)}
     group by p.merchant
