@@ -3,7 +3,7 @@
 // Add a query here and the next `npm run bench` pastes its plan into BENCHMARKS.md.
 import type pg from 'pg';
 import { addMonths, firstOfMonth } from '../src/calendar.ts';
-import { getByIdSql, listAfterCursorSql, listFirstPageSql, naiveSpendingSql, reportEdgeSql, reportWholeMonthsSql } from './sql.ts';
+import { getByIdSql, listAfterCursorSql, listFirstPageSql, naiveSpendingSql, reportEdgeSql, reportMerchantMonthsSql, reportWholeMonthsSql } from './sql.ts';
 
 export type PlanContext = {
   heavyUserId: string;
@@ -29,6 +29,8 @@ export function hotQueries(c: PlanContext): PlanQuery[] {
       params: [c.heavyUserId, firstWholeMonth, thisMonth] },
     { title: 'Spending report: the partial month at the end of the range (heavy user, index-only)', sql: reportEdgeSql,
       params: [c.heavyUserId, thisMonth, c.to] },
+    { title: 'Spending by merchant: whole months from the merchant aggregate (heavy user, index-only)', sql: reportMerchantMonthsSql,
+      params: [c.heavyUserId, firstWholeMonth, thisMonth] },
   ];
 }
 

@@ -29,3 +29,7 @@ export const reportWholeMonthsSql = `select category_id, sum(total) as total, su
 export const reportEdgeSql = `select category_id, account_id, sum(amount), count(*)::int from transactions
   where user_id = $1 and date between $2::date and $3::date and currency = 'USD' and transfer_id is null
   group by 1, 2`;
+
+/** The merchant report's read of whole months (src/features/reports/queries.ts, merchantTotals), summed before the join. */
+export const reportMerchantMonthsSql = `select category_id, merchant, sum(total) as total, sum(count) as count from monthly_merchant_totals
+  where user_id = $1 and currency = 'USD' and month >= $2::date and month < $3::date group by category_id, merchant`;
