@@ -84,7 +84,7 @@ export async function writeAsUser<T>(pool: DatabasePool, userId: string, write: 
   }
 }
 
-const queryMethods = ['any', 'anyFirst', 'exists', 'many', 'manyFirst', 'maybeOne', 'maybeOneFirst', 'one', 'oneFirst', 'query'] as const;
+const queryMethods = ['any', 'anyFirst', 'exists', 'many', 'manyFirst', 'maybeOne', 'maybeOneFirst', 'one', 'oneFirst', 'query', 'record'] as const satisfies readonly (keyof CommonQueryMethods)[];
 
 /**
  * Runs a change that is a single SQL statement as `userId`, without BEGIN and COMMIT. One
@@ -107,15 +107,15 @@ export function writeOnceAsUser<T>(pool: DatabasePool, userId: string, write: (d
       });
     const run = (on: CommonQueryMethods, method: (typeof queryMethods)[number], args: unknown[]) =>
       (on[method] as (...a: unknown[]) => Promise<unknown>).apply(on, args);
-    const db: Record<string, unknown> = { ...connection };
+    const refuse = () => {
+      throw new Error('writeOnceAsUser runs one statement: use writeAsUser for a transaction or a stream');
+    };
+    const db: Record<string, unknown> = { transaction: refuse, stream: refuse };
     for (const method of queryMethods) {
       db[method] = (...args: unknown[]) =>
         statements++ === 0 ? run(connection, method, args) : readOnly((transaction) => run(transaction, method, args));
     }
-    const refuse = () => {
-      throw new Error('writeOnceAsUser runs one statement: use writeAsUser for a transaction or a stream');
-    };
-    return write({ ...db, transaction: refuse, stream: refuse } as unknown as CommonQueryMethods);
+    return write(db as unknown as CommonQueryMethods);
   });
 }
 
