@@ -84,7 +84,9 @@ export async function writeAsUser<T>(pool: DatabasePool, userId: string, write: 
   }
 }
 
-const queryMethods = ['any', 'anyFirst', 'exists', 'many', 'manyFirst', 'maybeOne', 'maybeOneFirst', 'one', 'oneFirst', 'query', 'record'] as const satisfies readonly (keyof CommonQueryMethods)[];
+const queryMethods = [
+  'any', 'anyFirst', 'exists', 'many', 'manyFirst', 'maybeOne', 'maybeOneFirst', 'one', 'oneFirst', 'query', 'record',
+] as const satisfies readonly (keyof CommonQueryMethods)[];
 
 /**
  * Runs a change that is a single SQL statement as `userId`, without BEGIN and COMMIT. One

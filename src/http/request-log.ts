@@ -49,7 +49,8 @@ export function requestLog(logger: Logger): RequestHandler {
       const aborted = !response.writableFinished;
       const level = levelOf(response.statusCode, aborted);
       if (request.log.isLevelEnabled(level)) {
-        request.log[level](accessFields(request, response, startedAt, aborted), aborted ? 'request aborted' : 'request completed');
+        const message = aborted ? 'request aborted' : 'request completed';
+        request.log[level](accessFields(request, response, startedAt, aborted), message);
       }
     };
     response.on('finish', done).on('close', done);
