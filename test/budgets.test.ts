@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { periodContaining } from '../src/features/budgets/periods.ts';
-import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { newUser, type TestUser } from './helpers/factories.ts';
 import { asOwner } from './helpers/database.ts';
 import { type Answer, base64url, expectValidationProblem } from './helpers/expectations.ts';
 
@@ -12,44 +13,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Budget = {
-  id: string;
-  name: string;
-  category_id: string | null;
-  amount: number;
-  currency: string;
-  period: 'weekly' | 'monthly' | 'yearly';
-  start_date: string;
-  rollover: boolean;
-  alert_threshold: number;
-  created_at: string;
-  updated_at: string;
-};
-type Status = {
-  budget_id: string;
-  name: string;
-  currency: string;
-  date: string;
-  period_start: string;
-  period_end: string;
-  budgeted: number;
-  carried_over: number;
-  spent: number;
-  remaining: number;
-  percent_used: number | null;
-  state: 'ok' | 'warning' | 'over';
-  projected_spend: number;
-  days_left: number;
-};
-type User = { token: string; id: string };
+type Budget = Schema<'Budget'>;
+type Status = Schema<'BudgetStatus'>;
+type User = TestUser;
 type Kind = 'expense' | 'income' | 'transfer';
 
 const groceries = { name: 'Groceries', amount: 60000, period: 'monthly', start_date: '2026-01-01' };
 
-async function newUser(overrides: Record<string, unknown> = {}): Promise<User> {
-  const { token, user } = await signUp(t.api, overrides);
-  return { token, id: user.id };
-}
 
 let nameCounter = 0;
 const uniqueName = (prefix: string) => `${prefix} ${(nameCounter += 1)}`;
@@ -115,7 +85,7 @@ async function statusOf(owner: User, id: string, date: string): Promise<Status> 
 
 describe('POST /v1/budgets', () => {
   it("creates an all-spending budget in the user's default currency with the documented defaults", async () => {
-    const owner = await newUser({ default_currency: 'EUR' });
+    const owner = await newUser(t.api, { default_currency: 'EUR' });
     const response = await t.api.post('/v1/budgets', { ...groceries, name: '  Everything \t' }, { token: owner.token });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
@@ -133,7 +103,7 @@ describe('POST /v1/budgets', () => {
   });
 
   it('creates a category budget with every field given', async () => {
-    const owner = await newUser();
+    const owner = await newUser(t.api);
     const category = await createCategory(owner, { name: 'Food', kind: 'expense' });
     const body = { name: 'Food', category_id: category, amount: 10 ** 15, currency: 'JPY', period: 'weekly', start_date: '2024-02-29', rollover: true, alert_threshold: 0 };
     const response = await t.api.post('/v1/budgets', body, { token: owner.token });
@@ -145,7 +115,7 @@ describe('POST /v1/budgets', () => {
   describe('rejects a body that breaks the contract with a 400 naming the field', () => {
     let owner: User;
     beforeAll(async () => {
-      owner = await newUser();
+      owner = await newUser(t.api);
     });
 
     it.each([
@@ -176,7 +146,7 @@ describe('POST /v1/budgets', () => {
   });
 
   it("answers 422 naming category_id for another user's category or an unknown one, creating nothing", async () => {
-    const [owner, other] = [await newUser(), await newUser()];
+    const [owner, other] = [await newUser(t.api), await newUser(t.api)];
     const foreign = await createCategory(other, { kind: 'expense' });
     for (const category_id of [foreign, randomUUID()]) {
       const response = await t.api.post('/v1/budgets', { ...groceries, category_id }, { token: owner.token });
@@ -187,7 +157,7 @@ describe('POST /v1/budgets', () => {
   });
 
   it('answers 400 naming start_date for a date outside 1900–2199', async () => {
-    const owner = await newUser();
+    const owner = await newUser(t.api);
     const response = await t.api.post('/v1/budgets', { ...groceries, start_date: '1899-12-31' }, { token: owner.token });
     expect(response.status).toBe(400);
     expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer: '#/start_date' }));
@@ -197,7 +167,7 @@ describe('POST /v1/budgets', () => {
     const post = (owner: User, body: unknown, key: string) => t.api.post('/v1/budgets', body, { token: owner.token, headers: { 'Idempotency-Key': key } });
 
     it('replays the first answer to the same key and body, and creates one budget', async () => {
-      const owner = await newUser();
+      const owner = await newUser(t.api);
       const key = randomUUID();
       const first = await post(owner, groceries, key);
       const second = await post(owner, groceries, key);
@@ -212,7 +182,7 @@ describe('POST /v1/budgets', () => {
     });
 
     it('answers 422 to the same key with a different body', async () => {
-      const owner = await newUser();
+      const owner = await newUser(t.api);
       const key = randomUUID();
       expect((await post(owner, groceries, key)).status).toBe(201);
       const second = await post(owner, { ...groceries, amount: 1 }, key);
@@ -224,7 +194,7 @@ describe('POST /v1/budgets', () => {
 
 describe('GET /v1/budgets', () => {
   it('pages through 5 budgets 2 at a time, oldest first, without repeats or gaps', async () => {
-    const owner = await newUser();
+    const owner = await newUser(t.api);
     const created: Budget[] = [];
     for (let index = 0; index < 5; index += 1) created.push(await createBudget(owner));
     const seen: Budget[] = [];
@@ -251,7 +221,7 @@ describe('GET /v1/budgets', () => {
     { case: 'a cursor of JSON the list never issues', query: `cursor=${base64url({ after: 1 })}`, parameter: 'cursor' },
     { case: 'a cursor naming year 0000', query: `cursor=${base64url(['0000-01-01T00:00:00.000Z', randomUUID()])}`, parameter: 'cursor' },
   ])('answers 400 naming the parameter for $case', async ({ query, parameter }) => {
-    const owner = await newUser();
+    const owner = await newUser(t.api);
     for (const path of ['/v1/budgets', '/v1/budgets/status']) {
       expectValidationProblem(await t.api.get(`${path}?${query}`, { token: owner.token }), { parameter, in: 'query' });
     }
@@ -261,7 +231,7 @@ describe('GET /v1/budgets', () => {
 describe('GET, PATCH and DELETE /v1/budgets/{id}', () => {
   let owner: User;
   beforeAll(async () => {
-    owner = await newUser();
+    owner = await newUser(t.api);
   });
 
   it('answers the budget with the ETag it was created with', async () => {
@@ -299,7 +269,7 @@ describe('GET, PATCH and DELETE /v1/budgets/{id}', () => {
   });
 
   it("answers 422 to a PATCH naming another user's category, changing nothing", async () => {
-    const other = await newUser();
+    const other = await newUser(t.api);
     const foreign = await createCategory(other, { kind: 'expense' });
     const before = await createBudget(owner);
     const response = await t.api.patch(`/v1/budgets/${before.id}`, { category_id: foreign }, { token: owner.token });
@@ -374,7 +344,7 @@ describe("another user's budget", () => {
   let budget: Budget;
   let etag: string;
   beforeAll(async () => {
-    [owner, intruder] = [await newUser(), await newUser()];
+    [owner, intruder] = [await newUser(t.api), await newUser(t.api)];
     budget = await createBudget(owner);
     etag = (await t.api.get(`/v1/budgets/${budget.id}`, { token: owner.token })).headers.etag as string;
     await createBudget(intruder);
@@ -422,7 +392,7 @@ describe('budget status', () => {
   let everything: Budget;
 
   beforeAll(async () => {
-    owner = await newUser();
+    owner = await newUser(t.api);
     [usd, eur] = [await createAccount(owner, 'USD'), await createAccount(owner, 'EUR')];
     category.food = await createCategory(owner, { name: 'Food', kind: 'expense' });
     category.groceries = await createCategory(owner, { name: 'Groceries', parent_id: category.food });
@@ -554,7 +524,7 @@ describe('budget status', () => {
   });
 
   it('shows an empty page to a user without budgets', async () => {
-    const response = await t.api.get('/v1/budgets/status', { token: (await newUser()).token });
+    const response = await t.api.get('/v1/budgets/status', { token: (await newUser(t.api)).token });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ data: [], next_cursor: null });
   });
@@ -565,7 +535,7 @@ describe('budget status over random ledgers', () => {
   type Generated = { amount: number; day: number; where: Where; transfer: boolean; currency: 'USD' | 'EUR' };
 
   it('spends and carries over exactly what a plain sum over the rows gives', async () => {
-    const owner = await newUser();
+    const owner = await newUser(t.api);
     const accounts = { USD: await createAccount(owner, 'USD'), EUR: await createAccount(owner, 'EUR') };
     const group = await createCategory(owner, { name: 'Household', kind: 'expense' });
     const ids: Record<Where, string | null> = {

@@ -6,7 +6,7 @@ import * as factories from './helpers/factories.ts';
 import type { TestAccount, TestUser } from './helpers/factories.ts';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import { assertContract, signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { assertContract, signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -19,24 +19,7 @@ type User = TestUser;
 const newUser = () => factories.newUser(t.api);
 const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
 type Account = TestAccount;
-type Transaction = {
-  id: string;
-  account_id: string;
-  date: string;
-  amount: number;
-  currency: string;
-  description: string;
-  merchant: string | null;
-  category_id: string | null;
-  categorized_by: string | null;
-  notes: string | null;
-  tags: string[];
-  external_id: string | null;
-  status: 'pending' | 'posted';
-  transfer_id: string | null;
-  created_at: string;
-  updated_at: string;
-};
+type Transaction = Schema<'Transaction'>;
 type CsvRecord = Record<(typeof columns)[number], string>;
 
 const columns = [

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as factories from './helpers/factories.ts';
 import type { TestAccount, TestUser } from './helpers/factories.ts';
 import request from 'supertest';
-import { assertContract, signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { assertContract, signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
 
 let t: TestApp;
@@ -29,33 +29,8 @@ type User = TestUser;
 const newUser = () => factories.newUser(t.api);
 const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
 type Account = TestAccount;
-type Transaction = {
-  id: string;
-  account_id: string;
-  date: string;
-  amount: number;
-  currency: string;
-  description: string;
-  merchant: string | null;
-  notes: string | null;
-  external_id: string | null;
-};
-type ImportRecord = {
-  id: string | null;
-  account_id: string;
-  status: 'completed' | 'preview';
-  format: string;
-  file_name: string | null;
-  rows_total: number;
-  created: number;
-  duplicates: number;
-  failed: number;
-  errors: { row: number; message: string }[];
-  mapping?: Record<string, string>;
-  date_format?: string;
-  preview?: { row: number; date: string; amount: number; description: string; merchant: string | null; notes: string | null; external_id: string | null; duplicate: boolean }[];
-  created_at: string;
-};
+type Transaction = Schema<'Transaction'>;
+type ImportRecord = Schema<'Import'>;
 
 const fixtures = fileURLToPath(new URL('./fixtures/statements/', import.meta.url));
 const fixture = (name: string) => join(fixtures, name);

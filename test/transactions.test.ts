@@ -4,7 +4,7 @@ import * as factories from './helpers/factories.ts';
 import type { TestAccount, TestUser, TestCategory } from './helpers/factories.ts';
 import { z } from 'zod';
 import { sql } from '../src/db/sql.ts';
-import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
 import { type Answer, base64url, expectUnprocessable, expectValidationProblem } from './helpers/expectations.ts';
 
@@ -14,24 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Transaction = {
-  id: string;
-  account_id: string;
-  date: string;
-  amount: number;
-  currency: string;
-  description: string;
-  merchant: string | null;
-  category_id: string | null;
-  categorized_by: 'user' | 'rule' | 'model' | null;
-  notes: string | null;
-  tags: string[];
-  external_id: string | null;
-  status: 'pending' | 'posted';
-  transfer_id: string | null;
-  created_at: string;
-  updated_at: string;
-};
+type Transaction = Schema<'Transaction'>;
 type Category = TestCategory;
 type Account = TestAccount;
 type User = TestUser;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as factories from './helpers/factories.ts';
 import type { TestAccount, TestUser, TestCategory } from './helpers/factories.ts';
-import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
 import { type Answer, expectUnprocessable, expectValidationProblem } from './helpers/expectations.ts';
 
@@ -12,19 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Transaction = {
-  id: string;
-  account_id: string;
-  date: string;
-  amount: number;
-  currency: string;
-  description: string;
-  category_id: string | null;
-  categorized_by: string | null;
-  notes: string | null;
-  transfer_id: string | null;
-};
-type Transfer = { id: string; from_transaction: Transaction; to_transaction: Transaction };
+type Transaction = Schema<'Transaction'>;
+type Transfer = Schema<'Transfer'>;
 type Category = TestCategory;
 type Account = TestAccount;
 type User = TestUser;

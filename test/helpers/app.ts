@@ -9,7 +9,11 @@ import { createApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
 import { createDatabasePool } from '../../src/db/pool.ts';
 import { createContractBackend, loadContract } from '../../src/http/contract.ts';
+import type { components } from '../../src/generated/api.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+
+/** A schema of the contract, as the generated types have it: what tests read answers as. */
+export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];
 
 export const testConfig: Config = {
   env: 'test',

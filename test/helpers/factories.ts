@@ -1,13 +1,13 @@
 // Users, accounts and default categories for tests, made through the API itself.
 import { expect } from '@jest/globals';
-import { signUp, type ContractClient } from './app.ts';
+import { signUp, type ContractClient, type Schema } from './app.ts';
 
 export type TestUser = { token: string; id: string };
-export type TestAccount = { id: string; name: string; currency: string; opening_balance: number; balance: number };
-export type TestCategory = { id: string; name: string; parent_id: string | null; kind: string; archived: boolean };
+export type TestAccount = Schema<'Account'>;
+export type TestCategory = Schema<'Category'>;
 
-export async function newUser(api: ContractClient): Promise<TestUser> {
-  const { token, user } = await signUp(api);
+export async function newUser(api: ContractClient, overrides: Record<string, unknown> = {}): Promise<TestUser> {
+  const { token, user } = await signUp(api, overrides);
   return { token, id: user.id };
 }
 
