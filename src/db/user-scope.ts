@@ -55,11 +55,16 @@ function remember(session: object | undefined, named: Named): void {
   if (session) sessionUsers.set(session, named);
 }
 
+/** Outside a transaction a name takes effect at once: named here, remembered now. */
+async function nameOutsideTransaction(connection: CommonQueryMethods, userId: string): Promise<void> {
+  const session = physicalConnection(connection);
+  if (!namesCaller(session, userId)) remember(session, await nameCaller(connection, session, userId));
+}
+
 /** Runs a read as `userId` on one pooled connection whose session names the user. */
 export function readAsUser<T>(pool: DatabasePool, userId: string, read: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
-    const session = physicalConnection(connection);
-    if (!namesCaller(session, userId)) remember(session, await nameCaller(connection, session, userId));
+    await nameOutsideTransaction(connection, userId);
     return read(connection);
   });
 }
@@ -99,12 +104,11 @@ const queryMethods = [
  */
 export function writeOnceAsUser<T>(pool: DatabasePool, userId: string, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
-    const session = physicalConnection(connection);
-    if (!namesCaller(session, userId)) remember(session, await nameCaller(connection, session, userId));
+    await nameOutsideTransaction(connection, userId);
     let statements = 0;
     const readOnly = <R>(run: (db: CommonQueryMethods) => Promise<R>) =>
       connection.transaction(async (transaction) => {
-        await transaction.query(sql.unsafe`set transaction read only`);
+        await transaction.query(sql.typeAlias('void')`set transaction read only`);
         return run(transaction);
       });
     const run = (on: CommonQueryMethods, method: (typeof queryMethods)[number], args: unknown[]) =>
