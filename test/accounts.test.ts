@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { signUp, startTestApp, testConfig, type TestApp } from './helpers/app.ts';
+import { pagesOf } from './helpers/pages.ts';
 import { type Answer, base64url, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
@@ -157,18 +158,7 @@ describe('POST /v1/accounts', () => {
 });
 
 describe('GET /v1/accounts', () => {
-  /** Follows next_cursor from the first page to the last. */
-  async function walk(owner: string, query: string): Promise<{ data: Account[]; next_cursor: string | null }[]> {
-    const pages: { data: Account[]; next_cursor: string | null }[] = [];
-    let cursor: string | null = null;
-    do {
-      const response: Answer = await t.api.get(`/v1/accounts?${query}${cursor === null ? '' : `&cursor=${cursor}`}`, { token: owner });
-      expect(response.status).toBe(200);
-      pages.push(response.body);
-      cursor = response.body.next_cursor;
-    } while (cursor !== null && pages.length < 20);
-    return pages;
-  }
+  const walk = (owner: string, query: string) => pagesOf<Account>(t.api, `/v1/accounts?${query}`, owner, 20);
 
   const oldestFirst = (a: Account, b: Account) =>
     a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;

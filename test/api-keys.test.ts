@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { pagesOf } from './helpers/pages.ts';
 import { asOwner } from './helpers/database.ts';
-import { type Answer, expectUnauthorized, expectValidationProblem } from './helpers/expectations.ts';
+import { expectUnauthorized, expectValidationProblem } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -240,14 +241,7 @@ describe('GET /v1/api-keys', () => {
     const created: ApiKeyWithSecret[] = [];
     for (let index = 0; index < 5; index += 1) created.push(await createKey(token, { name: `Key ${index}` }));
 
-    const pages: { data: ApiKey[]; next_cursor: string | null }[] = [];
-    let cursor: string | null = null;
-    do {
-      const response: Answer = await t.api.get(`/v1/api-keys?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`, { token });
-      expect(response.status).toBe(200);
-      pages.push(response.body);
-      cursor = response.body.next_cursor;
-    } while (cursor !== null && pages.length < 10);
+    const pages = await pagesOf<ApiKey>(t.api, '/v1/api-keys?limit=2', token, 10);
 
     expect(pages.map((page) => page.data.length)).toEqual([2, 2, 1]);
     expect(pages.map((page) => page.next_cursor === null)).toEqual([false, false, true]);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { periodContaining } from '../src/features/budgets/periods.ts';
 import { startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { pagesOf } from './helpers/pages.ts';
 import { newUser, type TestUser } from './helpers/factories.ts';
 import { asOwner } from './helpers/database.ts';
 import { type Answer, base64url, expectValidationProblem } from './helpers/expectations.ts';
@@ -197,17 +198,9 @@ describe('GET /v1/budgets', () => {
     const owner = await newUser(t.api);
     const created: Budget[] = [];
     for (let index = 0; index < 5; index += 1) created.push(await createBudget(owner));
-    const seen: Budget[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const response: Answer = await t.api.get(`/v1/budgets?limit=2${cursor === null ? '' : `&cursor=${cursor}`}`, { token: owner.token });
-      expect(response.status).toBe(200);
-      seen.push(...response.body.data);
-      cursor = response.body.next_cursor;
-      pages += 1;
-    } while (cursor !== null && pages < 10);
-    expect(pages).toBe(3);
+    const pages = await pagesOf<Budget>(t.api, '/v1/budgets?limit=2', owner.token, 10);
+    expect(pages).toHaveLength(3);
+    const seen = pages.flatMap((page) => page.data);
     const oldestFirst = [...created].sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1));
     expect(seen).toEqual(oldestFirst);
   });
@@ -511,14 +504,7 @@ describe('budget status', () => {
 
   it("lists every budget's status, oldest first, equal to each one's own, across pages", async () => {
     const budgets = await listAll(owner);
-    const statuses: Status[] = [];
-    let cursor: string | null = null;
-    do {
-      const response: Answer = await t.api.get(`/v1/budgets/status?date=2026-03-15&limit=2${cursor === null ? '' : `&cursor=${cursor}`}`, { token: owner.token });
-      expect(response.status).toBe(200);
-      statuses.push(...response.body.data);
-      cursor = response.body.next_cursor;
-    } while (cursor !== null);
+    const statuses = (await pagesOf<Status>(t.api, '/v1/budgets/status?date=2026-03-15&limit=2', owner.token)).flatMap((page) => page.data);
     expect(statuses.map((status) => status.budget_id)).toEqual(budgets.map((budget) => budget.id));
     for (const status of statuses) expect(status).toEqual(await statusOf(owner, status.budget_id, '2026-03-15'));
   });

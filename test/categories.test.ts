@@ -4,6 +4,7 @@ import { sql } from '../src/db/sql.ts';
 import { defaultCategories, transfersGroupName } from '../src/features/categories/defaults.ts';
 import { seedDefaultCategories } from '../src/features/categories/queries.ts';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { pagesOf } from './helpers/pages.ts';
 import { asOwner } from './helpers/database.ts';
 import { type Answer, base64url, expectConflict, expectValidationProblem } from './helpers/expectations.ts';
 
@@ -24,7 +25,6 @@ type Category = {
   created_at: string;
   updated_at: string;
 };
-type Page = { data: Category[]; next_cursor: string | null };
 
 let nameCounter = 0;
 /** A name no other category in this file has. */
@@ -51,18 +51,7 @@ async function createChild(owner: string, parent: Category, fields: Record<strin
   return response.body as Category;
 }
 
-/** Follows next_cursor from the first page to the last. */
-async function walk(owner: string, query = 'limit=200'): Promise<Page[]> {
-  const pages: Page[] = [];
-  let cursor: string | null = null;
-  do {
-    const response: Answer = await t.api.get(`/v1/categories?${query}${cursor === null ? '' : `&cursor=${cursor}`}`, { token: owner });
-    expect(response.status).toBe(200);
-    pages.push(response.body as Page);
-    cursor = response.body.next_cursor;
-  } while (cursor !== null && pages.length < 100);
-  return pages;
-}
+const walk = (owner: string, query = 'limit=200') => pagesOf<Category>(t.api, `/v1/categories?${query}`, owner);
 
 async function listAll(owner: string, query = 'limit=200'): Promise<Category[]> {
   return (await walk(owner, query)).flatMap((page) => page.data);

@@ -11,6 +11,7 @@ import * as factories from './helpers/factories.ts';
 import type { TestAccount, TestUser } from './helpers/factories.ts';
 import request from 'supertest';
 import { assertContract, signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { pagesOf } from './helpers/pages.ts';
 import { asOwner } from './helpers/database.ts';
 
 let t: TestApp;
@@ -470,19 +471,10 @@ describe('GET /v1/imports and GET /v1/imports/{id}', () => {
     expect(await importsOf(user, `account_id=${first.id}`)).toEqual(newestFirst.filter((record) => record.account_id === first.id));
     expect(await importsOf(user, `account_id=${second.id}`)).toEqual(newestFirst.filter((record) => record.account_id === second.id));
 
-    const paged: ImportRecord[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const response: Answer = await t.api.get(`/v1/imports?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: user.token });
-      expect(response.status).toBe(200);
-      expect(response.body.data.length).toBeLessThanOrEqual(2);
-      paged.push(...(response.body.data as ImportRecord[]));
-      cursor = response.body.next_cursor;
-      pages += 1;
-    } while (cursor !== null && pages < 10);
-    expect(pages).toBe(3);
-    expect(paged).toEqual(newestFirst);
+    const pages = await pagesOf<ImportRecord>(t.api, '/v1/imports?limit=2', user.token, 10);
+    for (const page of pages) expect(page.data.length).toBeLessThanOrEqual(2);
+    expect(pages).toHaveLength(3);
+    expect(pages.flatMap((page) => page.data)).toEqual(newestFirst);
 
     for (const record of made) {
       const response = await t.api.get(`/v1/imports/${record.id}`, { token: user.token });

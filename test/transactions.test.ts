@@ -5,6 +5,7 @@ import type { TestAccount, TestUser, TestCategory } from './helpers/factories.ts
 import { z } from 'zod';
 import { sql } from '../src/db/sql.ts';
 import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { pagesOf } from './helpers/pages.ts';
 import { asOwner } from './helpers/database.ts';
 import { type Answer, base64url, expectUnprocessable, expectValidationProblem } from './helpers/expectations.ts';
 
@@ -51,17 +52,8 @@ async function rowCount(user: User): Promise<number> {
 
 /** Every transaction a query lists, following next_cursor to the end. */
 async function listAll(user: User, query = ''): Promise<Transaction[]> {
-  const seen: Transaction[] = [];
-  let cursor: string | null = null;
-  let pages = 0;
-  do {
-    const response: Answer = await t.api.get(`/v1/transactions?limit=200${query ? `&${query}` : ''}${cursor ? `&cursor=${cursor}` : ''}`, { token: user.token });
-    expect(response.status).toBe(200);
-    seen.push(...(response.body.data as Transaction[]));
-    cursor = response.body.next_cursor;
-    pages += 1;
-  } while (cursor !== null && pages < 100);
-  return seen;
+  const pages = await pagesOf<Transaction>(t.api, `/v1/transactions?limit=200${query ? `&${query}` : ''}`, user.token);
+  return pages.flatMap((page) => page.data);
 }
 
 const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
@@ -442,19 +434,10 @@ describe('GET /v1/transactions', () => {
   });
 
   it('pages with limit and next_cursor without repeats or gaps', async () => {
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const response: Answer = await t.api.get(`/v1/transactions?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: user.token });
-      expect(response.status).toBe(200);
-      expect(response.body.data.length).toBeLessThanOrEqual(2);
-      seen.push(...ids(response.body.data));
-      cursor = response.body.next_cursor;
-      pages += 1;
-    } while (cursor !== null && pages < 20);
-    expect(pages).toBe(Math.ceil(all.length / 2));
-    expect(seen).toEqual(ids([...all].sort(listOrder)));
+    const pages = await pagesOf<Transaction>(t.api, '/v1/transactions?limit=2', user.token, 20);
+    for (const page of pages) expect(page.data.length).toBeLessThanOrEqual(2);
+    expect(pages).toHaveLength(Math.ceil(all.length / 2));
+    expect(ids(pages.flatMap((page) => page.data))).toEqual(ids([...all].sort(listOrder)));
   });
 
   it('filters by account_id', async () => {
