@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT } from 'jose';
-import { signUp, startTestApp, testConfig, type TestApp } from './helpers/app.ts';
+import { signUp, startTestApp, testConfig, type TestApp, type Schema } from './helpers/app.ts';
+import { uniqueName } from './helpers/factories.ts';
 import { pagesOf } from './helpers/pages.ts';
-import { type Answer, base64url, expectValidationProblem } from './helpers/expectations.ts';
+import { type Answer, base64url, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
 
 let t: TestApp;
 let token: string;
@@ -15,24 +16,8 @@ afterAll(() => t.close());
 
 const checking = { name: 'Everyday checking', type: 'checking', currency: 'USD', opening_balance: 125000 };
 
-type Account = {
-  id: string;
-  name: string;
-  type: string;
-  currency: string;
-  opening_balance: number;
-  balance: number;
-  archived: boolean;
-  created_at: string;
-  updated_at: string;
-};
+type Account = Schema<'Account'>;
 
-let nameCounter = 0;
-/** A name no other account in this file has. */
-function uniqueName(prefix = 'Account'): string {
-  nameCounter += 1;
-  return `${prefix} ${nameCounter}`;
-}
 
 /** A fresh user's token: for tests that count or list accounts. */
 async function newUserToken(): Promise<string> {
@@ -40,7 +25,7 @@ async function newUserToken(): Promise<string> {
 }
 
 async function createAccount(owner: string, fields: Record<string, unknown> = {}): Promise<Account> {
-  const response = await t.api.post('/v1/accounts', { ...checking, name: uniqueName(), ...fields }, { token: owner });
+  const response = await t.api.post('/v1/accounts', { ...checking, name: uniqueName('Account'), ...fields }, { token: owner });
   expect(response.status).toBe(201);
   return response.body as Account;
 }
@@ -233,7 +218,7 @@ describe('GET /v1/accounts', () => {
 
 describe('GET /v1/accounts/{id}', () => {
   it('answers the account with the ETag it was created with', async () => {
-    const created = await t.api.post('/v1/accounts', { ...checking, name: uniqueName() }, { token });
+    const created = await t.api.post('/v1/accounts', { ...checking, name: uniqueName('Account') }, { token });
     const response = await t.api.get(`/v1/accounts/${created.body.id}`, { token });
     expect(response.status).toBe(200);
     expect(response.body).toEqual(created.body);
@@ -597,13 +582,7 @@ describe('Idempotency-Key on POST /v1/accounts', () => {
     const first = await post(owner, body, key);
     const second = await post(owner, body, key);
 
-    expect(first.status).toBe(201);
-    expect(first.headers['idempotent-replayed']).toBeUndefined();
-    expect(second.status).toBe(201);
-    expect(second.headers['idempotent-replayed']).toBe('true');
-    expect(second.body).toEqual(first.body);
-    expect(second.headers.location).toBe(first.headers.location);
-    expect(second.headers.etag).toBe(first.headers.etag);
+    expectReplay(first, second);
     expect((await listAll(owner)).map((account) => account.id)).toEqual([first.body.id]);
   });
 

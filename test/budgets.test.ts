@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { periodContaining } from '../src/features/budgets/periods.ts';
 import { startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { pagesOf } from './helpers/pages.ts';
-import { newUser, type TestUser } from './helpers/factories.ts';
+import { newUser, uniqueName, type TestUser } from './helpers/factories.ts';
 import { asOwner } from './helpers/database.ts';
-import { type Answer, base64url, expectValidationProblem } from './helpers/expectations.ts';
+import { type Answer, base64url, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -22,8 +22,6 @@ type Kind = 'expense' | 'income' | 'transfer';
 const groceries = { name: 'Groceries', amount: 60000, period: 'monthly', start_date: '2026-01-01' };
 
 
-let nameCounter = 0;
-const uniqueName = (prefix: string) => `${prefix} ${(nameCounter += 1)}`;
 
 async function createAccount(owner: User, currency: string): Promise<string> {
   const response = await t.api.post('/v1/accounts', { name: uniqueName('Account'), type: 'checking', currency }, { token: owner.token });
@@ -172,13 +170,7 @@ describe('POST /v1/budgets', () => {
       const key = randomUUID();
       const first = await post(owner, groceries, key);
       const second = await post(owner, groceries, key);
-      expect(first.status).toBe(201);
-      expect(first.headers['idempotent-replayed']).toBeUndefined();
-      expect(second.status).toBe(201);
-      expect(second.headers['idempotent-replayed']).toBe('true');
-      expect(second.body).toEqual(first.body);
-      expect(second.headers.location).toBe(first.headers.location);
-      expect(second.headers.etag).toBe(first.headers.etag);
+      expectReplay(first, second);
       expect((await listAll(owner)).map((budget) => budget.id)).toEqual([first.body.id]);
     });
 

@@ -3,10 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from '../src/db/sql.ts';
 import { defaultCategories, transfersGroupName } from '../src/features/categories/defaults.ts';
 import { seedDefaultCategories } from '../src/features/categories/queries.ts';
-import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { uniqueName } from './helpers/factories.ts';
 import { pagesOf } from './helpers/pages.ts';
 import { asOwner } from './helpers/database.ts';
-import { type Answer, base64url, expectConflict, expectValidationProblem } from './helpers/expectations.ts';
+import { type Answer, base64url, expectConflict, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
 
 let t: TestApp;
 let token: string;
@@ -16,22 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Category = {
-  id: string;
-  name: string;
-  parent_id: string | null;
-  kind: 'expense' | 'income' | 'transfer';
-  archived: boolean;
-  created_at: string;
-  updated_at: string;
-};
+type Category = Schema<'Category'>;
 
-let nameCounter = 0;
-/** A name no other category in this file has. */
-function uniqueName(prefix = 'Category'): string {
-  nameCounter += 1;
-  return `${prefix} ${nameCounter}`;
-}
 
 /** A fresh user: sign-up may or may not give it the default taxonomy, so tests never assume either. */
 async function newUser(): Promise<{ token: string; id: string }> {
@@ -46,7 +33,7 @@ async function createGroup(owner: string, fields: Record<string, unknown> = {}):
 }
 
 async function createChild(owner: string, parent: Category, fields: Record<string, unknown> = {}): Promise<Category> {
-  const response = await t.api.post('/v1/categories', { name: uniqueName(), parent_id: parent.id, ...fields }, { token: owner });
+  const response = await t.api.post('/v1/categories', { name: uniqueName('Category'), parent_id: parent.id, ...fields }, { token: owner });
   expect(response.status).toBe(201);
   return response.body as Category;
 }
@@ -151,7 +138,7 @@ describe('POST /v1/categories', () => {
 
   it("answers 422 naming kind when the kind differs from the group's", async () => {
     const group = await createGroup(token, { kind: 'expense' });
-    const response = await t.api.post('/v1/categories', { name: uniqueName(), parent_id: group.id, kind: 'income' }, { token });
+    const response = await t.api.post('/v1/categories', { name: uniqueName('Category'), parent_id: group.id, kind: 'income' }, { token });
     expectUnprocessable(response, { pointer: '#/kind', in: 'body' });
     expect(await listAll(token, `parent_id=${group.id}`)).toEqual([]);
   });
@@ -159,13 +146,13 @@ describe('POST /v1/categories', () => {
   it('answers 422 naming parent_id when the parent is itself a category in a group (two levels only)', async () => {
     const group = await createGroup(token);
     const child = await createChild(token, group);
-    const response = await t.api.post('/v1/categories', { name: uniqueName(), parent_id: child.id }, { token });
+    const response = await t.api.post('/v1/categories', { name: uniqueName('Category'), parent_id: child.id }, { token });
     expectUnprocessable(response, { pointer: '#/parent_id', in: 'body' });
     expect(await listAll(token, `parent_id=${child.id}`)).toEqual([]);
   });
 
   it('answers 422 naming parent_id for a parent that does not exist', async () => {
-    const response = await t.api.post('/v1/categories', { name: uniqueName(), parent_id: randomUUID() }, { token });
+    const response = await t.api.post('/v1/categories', { name: uniqueName('Category'), parent_id: randomUUID() }, { token });
     expectUnprocessable(response, { pointer: '#/parent_id', in: 'body', message: 'is not one of your categories' });
   });
 
@@ -317,7 +304,7 @@ describe('GET /v1/categories', () => {
 describe('GET /v1/categories/{id}', () => {
   it('answers the category with the ETag it was created with', async () => {
     const group = await createGroup(token);
-    const created = await t.api.post('/v1/categories', { name: uniqueName(), parent_id: group.id }, { token });
+    const created = await t.api.post('/v1/categories', { name: uniqueName('Category'), parent_id: group.id }, { token });
     const response = await fetchCategory(token, created.body.id);
     expect(response.status).toBe(200);
     expect(response.body).toEqual(created.body);
@@ -670,13 +657,7 @@ describe('Idempotency-Key on POST /v1/categories', () => {
     const first = await post(owner.token, body, key);
     const second = await post(owner.token, body, key);
 
-    expect(first.status).toBe(201);
-    expect(first.headers['idempotent-replayed']).toBeUndefined();
-    expect(second.status).toBe(201);
-    expect(second.headers['idempotent-replayed']).toBe('true');
-    expect(second.body).toEqual(first.body);
-    expect(second.headers.location).toBe(first.headers.location);
-    expect(second.headers.etag).toBe(first.headers.etag);
+    expectReplay(first, second);
     expect(await listAll(owner.token)).toEqual([...before, first.body]);
   });
 
@@ -729,7 +710,7 @@ describe("another user's category", () => {
   });
 
   it('cannot be the parent of a new category, or of a moved one (422 naming parent_id)', async () => {
-    const response = await t.api.post('/v1/categories', { name: uniqueName(), parent_id: group.id }, { token: intruder });
+    const response = await t.api.post('/v1/categories', { name: uniqueName('Category'), parent_id: group.id }, { token: intruder });
     expectUnprocessable(response, { pointer: '#/parent_id', in: 'body', message: 'is not one of your categories' });
 
     const own = await createGroup(intruder);

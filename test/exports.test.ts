@@ -39,11 +39,7 @@ async function createBatch(user: User, items: Record<string, unknown>[]): Promis
   return created;
 }
 
-async function balanceOf(user: User, accountId: string): Promise<number> {
-  const response = await t.api.get(`/v1/accounts/${accountId}`, { token: user.token });
-  expect(response.status).toBe(200);
-  return response.body.balance as number;
-}
+const balanceOf = (user: User, accountId: string) => factories.balanceOf(t.api, user, accountId);
 
 async function listAll(user: User, query: string): Promise<Transaction[]> {
   const seen: Transaction[] = [];

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { sql } from '../src/db/sql.ts';
 import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { pagesOf } from './helpers/pages.ts';
-import { asOwner } from './helpers/database.ts';
-import { type Answer, base64url, expectUnprocessable, expectValidationProblem } from './helpers/expectations.ts';
+import { type Answer, base64url, expectUnprocessable, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -38,17 +37,9 @@ async function createTransaction(user: User, body: Record<string, unknown>): Pro
   return response.body as Transaction;
 }
 
-async function balanceOf(user: User, accountId: string): Promise<number> {
-  const response = await t.api.get(`/v1/accounts/${accountId}`, { token: user.token });
-  expect(response.status).toBe(200);
-  return response.body.balance as number;
-}
+const balanceOf = (user: User, accountId: string) => factories.balanceOf(t.api, user, accountId);
 
-/** Rows the user has, counted underneath the API (as the owner, which RLS does not bind). */
-async function rowCount(user: User): Promise<number> {
-  const result = await asOwner<{ count: number }>(t.database.url, 'select count(*)::int as count from transactions where user_id = $1', [user.id]);
-  return result.rows[0]!.count;
-}
+const rowCount = (user: User) => factories.transactionCount(t.database.url, user);
 
 /** Every transaction a query lists, following next_cursor to the end. */
 async function listAll(user: User, query = ''): Promise<Transaction[]> {
@@ -931,13 +922,7 @@ describe('Idempotency-Key on transaction creates', () => {
     const body = item(account.id, { amount: -40, tags: ['x'] });
     const first = await post(user, '/v1/transactions', body, key);
     const second = await post(user, '/v1/transactions', body, key);
-    expect(first.status).toBe(201);
-    expect(first.headers['idempotent-replayed']).toBeUndefined();
-    expect(second.status).toBe(201);
-    expect(second.headers['idempotent-replayed']).toBe('true');
-    expect(second.body).toEqual(first.body);
-    expect(second.headers.location).toBe(first.headers.location);
-    expect(second.headers.etag).toBe(first.headers.etag);
+    expectReplay(first, second);
     expect(ids(await listAll(user))).toEqual([first.body.id]);
     expect(await balanceOf(user, account.id)).toBe(60);
   });

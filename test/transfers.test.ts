@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as factories from './helpers/factories.ts';
 import type { TestAccount, TestUser, TestCategory } from './helpers/factories.ts';
 import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
-import { asOwner } from './helpers/database.ts';
-import { type Answer, expectUnprocessable, expectValidationProblem } from './helpers/expectations.ts';
+import { type Answer, expectUnprocessable, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -22,16 +21,9 @@ const createAccount = (user: User, fields: Record<string, unknown> = {}) => fact
 const categoriesOf = (user: User) => factories.categoriesOf(t.api, user);
 const { categoryNamed } = factories;
 
-async function balanceOf(user: User, accountId: string): Promise<number> {
-  const response = await t.api.get(`/v1/accounts/${accountId}`, { token: user.token });
-  expect(response.status).toBe(200);
-  return response.body.balance as number;
-}
+const balanceOf = (user: User, accountId: string) => factories.balanceOf(t.api, user, accountId);
 
-async function rowCount(user: User): Promise<number> {
-  const result = await asOwner<{ count: number }>(t.database.url, 'select count(*)::int as count from transactions where user_id = $1', [user.id]);
-  return result.rows[0]!.count;
-}
+const rowCount = (user: User) => factories.transactionCount(t.database.url, user);
 
 async function transactionIds(user: User): Promise<string[]> {
   const response = await t.api.get('/v1/transactions?limit=200', { token: user.token });
@@ -318,12 +310,7 @@ describe('Idempotency-Key on POST /v1/transfers', () => {
 
     const first = await post(body);
     const second = await post(body);
-    expect(first.status).toBe(201);
-    expect(first.headers['idempotent-replayed']).toBeUndefined();
-    expect(second.status).toBe(201);
-    expect(second.headers['idempotent-replayed']).toBe('true');
-    expect(second.body).toEqual(first.body);
-    expect(second.headers.location).toBe(first.headers.location);
+    expectReplay(first, second);
     expect(await transactionIds(user)).toEqual([first.body.from_transaction.id, first.body.to_transaction.id].sort());
     expect(await balanceOf(user, from.id)).toBe(750);
     expect(await balanceOf(user, to.id)).toBe(250);

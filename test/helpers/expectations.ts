@@ -41,3 +41,14 @@ export function expectConflict(response: Answer): void {
 
 /** Base64url of a JSON value: for forging cursors. */
 export const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** `second` replays `first` under one Idempotency-Key: the same 201, body, Location and ETag, marked as a replay. */
+export function expectReplay(first: Answer, second: Answer): void {
+  expect(first.status).toBe(201);
+  expect(first.headers['idempotent-replayed']).toBeUndefined();
+  expect(second.status).toBe(201);
+  expect(second.headers['idempotent-replayed']).toBe('true');
+  expect(second.body).toEqual(first.body);
+  expect(second.headers.location).toBe(first.headers.location);
+  expect(second.headers.etag).toBe(first.headers.etag);
+}
