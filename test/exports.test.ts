@@ -7,6 +7,7 @@ import type { TestAccount, TestUser } from './helpers/factories.ts';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { assertContract, signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { pagesOf } from './helpers/pages.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -42,16 +43,7 @@ async function createBatch(user: User, items: Record<string, unknown>[]): Promis
 const balanceOf = (user: User, accountId: string) => factories.balanceOf(t.api, user, accountId);
 
 async function listAll(user: User, query: string): Promise<Transaction[]> {
-  const seen: Transaction[] = [];
-  let cursor: string | null = null;
-  for (let pages = 0; pages < 100; pages += 1) {
-    const response: Answer = await t.api.get(`/v1/transactions?limit=200&${query}${cursor ? `&cursor=${cursor}` : ''}`, { token: user.token });
-    expect(response.status).toBe(200);
-    seen.push(...(response.body.data as Transaction[]));
-    cursor = response.body.next_cursor;
-    if (cursor === null) break;
-  }
-  return seen;
+  return (await pagesOf<Transaction>(t.api, `/v1/transactions?limit=200&${query}`, user.token)).flatMap((page) => page.data);
 }
 
 /** The CSV export, checked as the contract declares it (text/csv; the JSON schemas do not apply). */

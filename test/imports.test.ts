@@ -69,16 +69,7 @@ function csv(lines: string[]): Buffer {
 }
 
 async function listAll(user: User, query: string): Promise<Transaction[]> {
-  const seen: Transaction[] = [];
-  let cursor: string | null = null;
-  for (let pages = 0; pages < 100; pages += 1) {
-    const response: Answer = await t.api.get(`/v1/transactions?limit=200&${query}${cursor ? `&cursor=${cursor}` : ''}`, { token: user.token });
-    expect(response.status).toBe(200);
-    seen.push(...(response.body.data as Transaction[]));
-    cursor = response.body.next_cursor;
-    if (cursor === null) break;
-  }
-  return seen;
+  return (await pagesOf<Transaction>(t.api, `/v1/transactions?limit=200&${query}`, user.token)).flatMap((page) => page.data);
 }
 
 async function accountOf(user: User, accountId: string): Promise<Account> {

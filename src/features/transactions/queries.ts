@@ -190,19 +190,8 @@ export function findTransaction(db: Db, userId: string, id: string, options: { f
   `);
 }
 
-export type TransactionChanges = Partial<{
-  accountId: string;
-  date: string;
-  amount: number;
-  description: string;
-  merchant: string | null;
-  categoryId: string | null;
-  categorizedBy: 'user' | 'rule' | 'model' | null;
-  notes: string | null;
-  tags: string[];
-  externalId: string | null;
-  status: 'pending' | 'posted';
-}>;
+/** What an update may change: a new row's fields but its id and where it came from. */
+export type TransactionChanges = Partial<Omit<NewTransaction, 'id' | 'transferId' | 'importId' | 'importFingerprint'>>;
 
 export function updateTransaction(db: Db, userId: string, id: string, changes: TransactionChanges) {
   const column = {
