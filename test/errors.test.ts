@@ -4,7 +4,7 @@ import type { DatabasePool } from 'slonik';
 import { problemFromDatabaseError } from '../src/db/errors.ts';
 import { appRole, createDatabasePool } from '../src/db/pool.ts';
 import { sql } from '../src/db/sql.ts';
-import { Problem } from '../src/http/problem.ts';
+import { Problem } from '../src/http/problems.ts';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
 

@@ -91,7 +91,7 @@ describe('single-statement changes (writeOnceAsUser)', () => {
     await expect(writeOnceAsUser(onePool, bob.user.id, async (db) => {
       await db.any(everyAccount);
       return db.one(renameAccount('Bob cash', 'Bob wallet'));
-    })).rejects.toThrow(/read-only transaction/);
+    })).rejects.toThrow(/marked singleStatement issued a second change/);
     expect((await readAsUser(onePool, bob.user.id, (db) => db.any(everyAccount))).map((row) => row.name)).toEqual(['Bob cash']);
   });
 

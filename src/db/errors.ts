@@ -5,7 +5,7 @@ import {
   StatementTimeoutError,
   UniqueIntegrityConstraintViolationError,
 } from 'slonik';
-import { Problem, problems } from '../http/problem.ts';
+import { Problem, problems } from '../http/problems.ts';
 
 /**
  * Database errors become HTTP answers here and nowhere else, keyed by constraint name (every
@@ -20,27 +20,32 @@ const uniqueViolations: Record<string, () => Problem> = {
     problems.conflict('This account already has a transaction with this external_id.'),
 };
 
-/** Foreign keys: a missing parent is the caller's mistake (422); a child still present blocks a delete (409). */
-const foreignKeyViolations: Record<string, { missingParent?: () => Problem; stillReferenced?: () => Problem }> = {
+/**
+ * Foreign keys, by constraint name and the key columns slonik reads off the violation: a key of
+ * the referencing columns (`parentColumn` among them) has no parent — the caller's mistake (422);
+ * a key of the referenced row's columns is still used by a child, which blocks a delete (409).
+ * (The table cannot tell the two apart: categories_parent_fkey references its own table.)
+ */
+const foreignKeyViolations: Record<string, { parentColumn: string; missingParent?: () => Problem; stillReferenced?: () => Problem }> = {
   transactions_account_fkey: {
-    missingParent: () =>
-      problems.unprocessable('The account does not exist.', [{ pointer: '#/account_id', in: 'body', message: 'is not one of your accounts' }]),
+    parentColumn: 'account_id',
+    missingParent: () => problems.unknownReference('account', '#/account_id'),
     stillReferenced: () =>
       problems.conflict('The account has transactions: archive it instead, or delete it with cascade=true.'),
   },
   transactions_category_fkey: {
-    missingParent: () =>
-      problems.unprocessable('The category does not exist.', [{ pointer: '#/category_id', in: 'body', message: 'is not one of your categories' }]),
+    parentColumn: 'category_id',
+    missingParent: () => problems.unknownReference('category', '#/category_id'),
   },
   budgets_category_fkey: {
-    missingParent: () =>
-      problems.unprocessable('The category does not exist.', [{ pointer: '#/category_id', in: 'body', message: 'is not one of your categories' }]),
+    parentColumn: 'category_id',
+    missingParent: () => problems.unknownReference('category', '#/category_id'),
     stillReferenced: () =>
       problems.conflict('Budgets use this category: delete them, or pass reassign_to to move them.'),
   },
   categories_parent_fkey: {
-    missingParent: () =>
-      problems.unprocessable('The parent category does not exist.', [{ pointer: '#/parent_id', in: 'body', message: 'is not one of your categories' }]),
+    parentColumn: 'parent_id',
+    missingParent: () => problems.unknownReference('category', '#/parent_id', 'The parent category does not exist.'),
     stillReferenced: () => problems.conflict('This group still has categories: delete or move them first.'),
   },
 };
@@ -56,15 +61,9 @@ const checkViolations: Record<string, () => Problem> = {
     ]),
   categories_not_own_parent: () =>
     problems.unprocessable('A category cannot be its own parent.', [{ pointer: '#/parent_id', in: 'body', message: 'is this category itself' }]),
-  transactions_date_range: () =>
-    problems.unprocessable('Dates must lie between 1900-01-01 and 2199-12-31.', [{ pointer: '#/date', in: 'body', message: 'is out of range' }]),
-  budgets_start_date_range: () =>
-    problems.unprocessable('Dates must lie between 1900-01-01 and 2199-12-31.', [{ pointer: '#/start_date', in: 'body', message: 'is out of range' }]),
+  transactions_date_range: () => problems.dateOutOfRange({ pointer: '#/date' }),
+  budgets_start_date_range: () => problems.dateOutOfRange({ pointer: '#/start_date' }),
 };
-
-function isStillReferenced(detail: string | null): boolean {
-  return detail !== null && detail.includes('is still referenced');
-}
 
 export function problemFromDatabaseError(error: unknown): Problem | undefined {
   if (error instanceof UniqueIntegrityConstraintViolationError) {
@@ -72,7 +71,8 @@ export function problemFromDatabaseError(error: unknown): Problem | undefined {
   }
   if (error instanceof ForeignKeyIntegrityConstraintViolationError) {
     const mapping = error.constraint ? foreignKeyViolations[error.constraint] : undefined;
-    return (isStillReferenced(error.detail) ? mapping?.stillReferenced : mapping?.missingParent)?.();
+    if (!mapping) return undefined;
+    return (error.columns.includes(mapping.parentColumn) ? mapping.missingParent : mapping.stillReferenced)?.();
   }
   if (error instanceof CheckIntegrityConstraintViolationError) {
     return error.constraint ? checkViolations[error.constraint]?.() : undefined;

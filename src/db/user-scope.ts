@@ -1,6 +1,6 @@
 import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { problems } from '../http/problem.ts';
+import { problems } from '../http/problems.ts';
 import { sql } from './sql.ts';
 
 const known = sql.type(z.object({ known: z.boolean() }));
@@ -89,6 +89,19 @@ export async function writeAsUser<T>(pool: DatabasePool, userId: string, write: 
   }
 }
 
+/** PostgreSQL's "cannot execute … in a read-only transaction" (SQLSTATE 25006), as slonik passes it on. */
+function isReadOnlyViolation(error: unknown): boolean {
+  const code = (candidate: unknown) => (candidate as { code?: unknown } | undefined)?.code;
+  return code(error) === '25006' || code((error as { cause?: unknown }).cause) === '25006';
+}
+
+/** A single-statement operation issued a second write: a bug in its operation table entry, not the caller's. */
+export class SecondWriteError extends Error {
+  constructor(cause: unknown) {
+    super('an operation marked singleStatement issued a second change; drop singleStatement from its entry so it runs in a transaction', { cause });
+  }
+}
+
 const queryMethods = [
   'any', 'anyFirst', 'exists', 'many', 'manyFirst', 'maybeOne', 'maybeOneFirst', 'one', 'oneFirst', 'query', 'record',
 ] as const satisfies readonly (keyof CommonQueryMethods)[];
@@ -107,10 +120,14 @@ export function writeOnceAsUser<T>(pool: DatabasePool, userId: string, write: (d
     await nameOutsideTransaction(connection, userId);
     let statements = 0;
     const readOnly = <R>(run: (db: CommonQueryMethods) => Promise<R>) =>
-      connection.transaction(async (transaction) => {
-        await transaction.query(sql.typeAlias('void')`set transaction read only`);
-        return run(transaction);
-      });
+      connection
+        .transaction(async (transaction) => {
+          await transaction.query(sql.typeAlias('void')`set transaction read only`);
+          return run(transaction);
+        })
+        .catch((error: unknown) => {
+          throw isReadOnlyViolation(error) ? new SecondWriteError(error) : error;
+        });
     const run = (on: CommonQueryMethods, method: (typeof queryMethods)[number], args: unknown[]) =>
       (on[method] as (...a: unknown[]) => Promise<unknown>).apply(on, args);
     const refuse = () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type Document } from 'openapi-backend';
+import { isLedgerDate } from '../limits.ts';
 import { paths } from '../paths.ts';
 
 /**
@@ -16,15 +17,37 @@ class OpenAPI31Backend extends OpenAPIBackend {
   }
 }
 
-/** A real calendar day, `YYYY-MM-DD`, from 1900-01-01 to 2199-12-31. */
-export function isLedgerDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value < '1900-01-01' || value > '2199-12-31') return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
-
 export function loadContract(): Document {
   return JSON.parse(readFileSync(paths.bundledSpecJson, 'utf8')) as Document;
+}
+
+/** What the contract says about how each operation runs. */
+export type OperationFacts = {
+  /** `security: []`: callable without credentials. */
+  public: boolean;
+  /** Declares the `Idempotency-Key` header: a create whose answer is stored under the key. */
+  idempotent: boolean;
+};
+
+type Parameter = { $ref?: string; name?: string; in?: string };
+
+export function operationFacts(definition: Document): Map<string, OperationFacts> {
+  const components = (definition.components?.parameters ?? {}) as Record<string, Parameter>;
+  const resolve = (parameter: Parameter) =>
+    parameter.$ref ? components[parameter.$ref.replace('#/components/parameters/', '')] ?? parameter : parameter;
+  const facts = new Map<string, OperationFacts>();
+  for (const pathItem of Object.values(definition.paths ?? {})) {
+    const shared = ((pathItem as { parameters?: Parameter[] }).parameters ?? []).map(resolve);
+    for (const operation of Object.values(pathItem ?? {})) {
+      if (!operation || typeof operation !== 'object' || !('operationId' in operation)) continue;
+      const parameters = [...shared, ...((operation.parameters ?? []) as Parameter[]).map(resolve)];
+      facts.set(String(operation.operationId), {
+        public: Array.isArray(operation.security) && operation.security.length === 0,
+        idempotent: parameters.some((parameter) => parameter.in === 'header' && parameter.name?.toLowerCase() === 'idempotency-key'),
+      });
+    }
+  }
+  return facts;
 }
 
 /** The contract as an openapi-backend: the app routes and validates with it, tests check answers with it. */
@@ -40,8 +63,8 @@ export function createContractBackend(definition: Document): OpenAPIBackend {
       addFormats.default(ajv, { mode: 'full' });
       // ajv-formats also takes `urn:uuid:…`; ids here are the plain 36-character form only.
       ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-      // Calendar dates are real days between 1900-01-01 and 2199-12-31 (the Date schema): the
-      // ledger's range, and never a year PostgreSQL cannot hold (it has no year 0).
+      // Calendar dates are real days within the ledger's range (the Date schema), never a year
+      // PostgreSQL cannot hold (it has no year 0).
       ajv.addFormat('date', (value: string) => isLedgerDate(value));
       return ajv;
     },

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Document } from 'openapi-backend';
 import swaggerUi from 'swagger-ui-express';
 import { paths } from '../paths.ts';
-import { problems } from './problem.ts';
+import { problems } from './problems.ts';
 
 /** The contract and its two renderings: Swagger UI at /docs, Redoc at /reference. */
 export function docsRouter(definition: Document): Router {

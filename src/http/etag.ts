@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { problems } from './problem.ts';
+import { problems } from './problems.ts';
 
 /** A strong ETag over the resource's JSON representation: it changes whenever any field does. */
 export function etagOf(representation: unknown): string {

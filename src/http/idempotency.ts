@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { sql } from '../db/sql.ts';
 import type { OperationId, Reply, UserContext } from './operation.ts';
-import { problems } from './problem.ts';
+import { problems } from './problems.ts';
 
 const lookup = z.object({
   acquired: z.boolean(),

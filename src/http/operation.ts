@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { DatabasePool, CommonQueryMethods } from 'slonik';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import type { Queries } from '../queries.ts';
 import type { operations } from '../generated/api.ts';
 import type { Upload } from './upload.ts';
 
@@ -58,17 +59,36 @@ export type StreamReply = {
   stream: (out: NodeJS.WritableStream) => Promise<void>;
 };
 
-/** Authenticated operations run inside one transaction in which the caller is named for RLS. */
+/** An authenticated operation's context: the caller, and a connection whose session names them for RLS. */
 export type UserContext<Op extends OperationId> = OperationContext<Op> & {
   userId: string;
   db: CommonQueryMethods;
+  /** The features' queries, bound to `db` and `userId`. */
+  q: Queries;
 };
 
-type PublicOperationId = (typeof import('./handlers.ts'))['publicOperations'][number];
+/** A public operation (the contract's `security: []`): it acts before any user is known. */
+export type PublicHandler<Op extends OperationId> = (context: OperationContext<Op>) => Promise<Reply<Op>>;
 
-export type Handler<Op extends OperationId> = Op extends PublicOperationId
-  ? (context: OperationContext<Op>) => Promise<Reply<Op>>
-  : (context: UserContext<Op>) => Promise<Reply<Op> | StreamReply>;
+/** An authenticated operation. */
+export type Handler<Op extends OperationId> = (context: UserContext<Op>) => Promise<Reply<Op> | StreamReply>;
 
-/** The handler map: a spec operation without a handler (or a stray one) fails to compile. */
-export type HandlerMap = { [Op in OperationId]: Handler<Op> };
+/**
+ * How an operation runs, declared next to its handler and honoured by one dispatcher
+ * (http/dispatch.ts):
+ * - `public`: no caller, the owner-free pool;
+ * - `read`: one connection naming the caller, no transaction;
+ * - `write`: one transaction naming the caller, with the Idempotency-Key stored in it when the
+ *   contract declares that header. `singleStatement` marks a handler whose change is exactly one
+ *   SQL statement: without an Idempotency-Key it runs without BEGIN/COMMIT (a statement is atomic
+ *   on its own), and any later statement runs READ ONLY, so a second write fails loudly.
+ */
+export type OperationEntry<Op extends OperationId> =
+  | { access: 'public'; run: PublicHandler<Op> }
+  | { access: 'read'; run: Handler<Op> }
+  | { access: 'write'; run: Handler<Op>; singleStatement?: true };
+
+export type Access = OperationEntry<OperationId>['access'];
+
+/** A feature's operation table: each of its operationIds with its entry. */
+export type Operations<Ops extends OperationId> = { [Op in Ops]: OperationEntry<Op> };

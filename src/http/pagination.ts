@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { problems } from './problem.ts';
+import { problems } from './problems.ts';
 
 /**
  * Cursors are the keyset of the last row of a page, JSON in base64url: opaque to clients, and

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { NextFunction, Request, Response } from 'express';
-import { Problem, problems } from './problem.ts';
+import { Problem, problems } from './problems.ts';
 
 /** A received file: where it waits on disk, and its SHA-256 (what an idempotent replay must match). */
 export type Upload = { path: string; fileName: string | null; size: number; sha256: string };

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { FieldError } from './problem.ts';
+import type { FieldError } from './problems.ts';
 
 const locations = { requestBody: 'body', query: 'query', path: 'path', header: 'header' } as const;
 

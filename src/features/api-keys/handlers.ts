@@ -1,6 +1,6 @@
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
-import { problems } from '../../http/problem.ts';
+import { problems } from '../../http/problems.ts';
 import { apiKeyCursor, deleteApiKey as revokeApiKey, generateApiKeySecret, insertApiKey, listApiKeys as selectApiKeys } from './queries.ts';
 
 export const listApiKeys: Handler<'listApiKeys'> = async ({ db, userId, query }) => {

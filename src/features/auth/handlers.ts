@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decoyPasswordHash, hashPassword, issueAccessToken, verifyPassword } from '../../http/auth.ts';
-import type { Handler } from '../../http/operation.ts';
-import { problems } from '../../http/problem.ts';
+import type { PublicHandler } from '../../http/operation.ts';
+import { problems } from '../../http/problems.ts';
 import { seedDefaultCategories } from '../categories/queries.ts';
 import { clearFailures, findCredentials, insertUser, releaseAttempt, reserveAttempt, secondsBlocked } from './queries.ts';
 
 /** Failed sign-ins allowed per window: few per account (guessing one password), more per address (a shared NAT). */
 const failureLimits = { perEmail: 5, perAddress: 50 };
 
-export const registerUser: Handler<'registerUser'> = async ({ body, pool, config }) => {
+export const registerUser: PublicHandler<'registerUser'> = async ({ body, pool, config }) => {
   const passwordHash = await hashPassword(body.password);
   const user = await pool.transaction(async (db) => {
     const created = await insertUser(db, {
@@ -25,7 +25,7 @@ export const registerUser: Handler<'registerUser'> = async ({ body, pool, config
   return { status: 201, body: { user, ...token } };
 };
 
-export const createToken: Handler<'createToken'> = async ({ body, pool, config, clientIp }) => {
+export const createToken: PublicHandler<'createToken'> = async ({ body, pool, config, clientIp }) => {
   const email = body.email.toLowerCase();
   // The email is kept only as a hash: the throttle table holds no personal data.
   const emailKey = `email:${createHash('sha256').update(email).digest('hex')}`;

@@ -1,9 +1,8 @@
 import type { CommonQueryMethods } from 'slonik';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
-import { idempotent } from '../../http/idempotency.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
-import { problems } from '../../http/problem.ts';
+import { problems } from '../../http/problems.ts';
 import { periodContaining } from './periods.ts';
 import * as queries from './queries.ts';
 import { budgetStatus, carriesOver, type BudgetStatus } from './status.ts';
@@ -73,26 +72,24 @@ export const listBudgets: Handler<'listBudgets'> = async ({ db, userId, query })
   return { status: 200, body: page(rows, limit, (row) => [row.created_at, row.id], (row) => row) };
 };
 
-export const createBudget: Handler<'createBudget'> = async (context) =>
-  idempotent(context, async () => {
-    const { body, db, userId } = context;
-    await assertOwnCategory(db, userId, body.category_id);
-    const budget = await queries.insertBudget(db, userId, {
-      name: body.name.trim(),
-      category_id: body.category_id ?? null,
-      amount: body.amount,
-      currency: body.currency ?? (await queries.findDefaultCurrency(db, userId)),
-      period: body.period,
-      start_date: body.start_date,
-      rollover: body.rollover ?? false,
-      alert_threshold: body.alert_threshold ?? 0.8,
-    });
-    return {
-      status: 201,
-      body: budget,
-      headers: { Location: `/v1/budgets/${budget.id}`, ETag: etagOf(budget) },
-    };
+export const createBudget: Handler<'createBudget'> = async ({ body, db, userId }) => {
+  await assertOwnCategory(db, userId, body.category_id);
+  const budget = await queries.insertBudget(db, userId, {
+    name: body.name.trim(),
+    category_id: body.category_id ?? null,
+    amount: body.amount,
+    currency: body.currency ?? (await queries.findDefaultCurrency(db, userId)),
+    period: body.period,
+    start_date: body.start_date,
+    rollover: body.rollover ?? false,
+    alert_threshold: body.alert_threshold ?? 0.8,
   });
+  return {
+    status: 201,
+    body: budget,
+    headers: { Location: `/v1/budgets/${budget.id}`, ETag: etagOf(budget) },
+  };
+};
 
 export const getBudget: Handler<'getBudget'> = async ({ db, userId, path }) => {
   const budget = await queries.findBudget(db, userId, path.id);

@@ -1,8 +1,7 @@
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
-import { idempotent } from '../../http/idempotency.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
-import { problems } from '../../http/problem.ts';
+import { problems } from '../../http/problems.ts';
 import {
   categoryCursor,
   deleteCategoryRow,
@@ -33,28 +32,26 @@ export const listCategories: Handler<'listCategories'> = async ({ db, userId, qu
   return { status: 200, body: page(rows, limit, (row) => [row.created_at, row.id], (row) => row) };
 };
 
-export const createCategory: Handler<'createCategory'> = async (context) =>
-  idempotent(context, async () => {
-    const { body, db, userId } = context;
-    let kind = body.kind;
-    if (body.parent_id !== undefined) {
-      // Checked here, scoped to the caller, so an unknown or foreign parent gets a clear 422.
-      const parent = await findCategory(db, userId, body.parent_id);
-      if (!parent) throw unknownParent();
-      kind ??= parent.kind;
-    } else if (kind === undefined) {
-      throw problems.unprocessable('A top-level group needs a kind.', [
-        { pointer: '#/kind', in: 'body', message: 'is required for a top-level group' },
-      ]);
-    }
-    // Two levels only and the group's kind: the hierarchy trigger answers those (422).
-    const category = await insertCategory(db, userId, { name: body.name.trim(), parent_id: body.parent_id ?? null, kind });
-    return {
-      status: 201,
-      body: category,
-      headers: { Location: `/v1/categories/${category.id}`, ETag: etagOf(category) },
-    };
-  });
+export const createCategory: Handler<'createCategory'> = async ({ body, db, userId }) => {
+  let kind = body.kind;
+  if (body.parent_id !== undefined) {
+    // Checked here, scoped to the caller, so an unknown or foreign parent gets a clear 422.
+    const parent = await findCategory(db, userId, body.parent_id);
+    if (!parent) throw unknownParent();
+    kind ??= parent.kind;
+  } else if (kind === undefined) {
+    throw problems.unprocessable('A top-level group needs a kind.', [
+      { pointer: '#/kind', in: 'body', message: 'is required for a top-level group' },
+    ]);
+  }
+  // Two levels only and the group's kind: the hierarchy trigger answers those (422).
+  const category = await insertCategory(db, userId, { name: body.name.trim(), parent_id: body.parent_id ?? null, kind });
+  return {
+    status: 201,
+    body: category,
+    headers: { Location: `/v1/categories/${category.id}`, ETag: etagOf(category) },
+  };
+};
 
 export const getCategory: Handler<'getCategory'> = async ({ db, userId, path }) => {
   const category = await findCategory(db, userId, path.id);

@@ -2,7 +2,7 @@ import { forgetUser } from '../../db/user-scope.ts';
 import { hashPassword, verifyPassword } from '../../http/auth.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
-import { problems } from '../../http/problem.ts';
+import { problems } from '../../http/problems.ts';
 import { deleteUser, findPasswordHash, findUser, updateUser } from './queries.ts';
 
 export const getMe: Handler<'getMe'> = async ({ db, userId }) => {

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { readMigrations } from '../../db/migrate.ts';
 import { sql } from '../../db/sql.ts';
-import type { Handler } from '../../http/operation.ts';
-import { problems } from '../../http/problem.ts';
+import type { PublicHandler } from '../../http/operation.ts';
+import { problems } from '../../http/problems.ts';
 
 const expectedVersions = readMigrations().then((migrations) => migrations.map((migration) => migration.version));
 
-export const getHealth: Handler<'getHealth'> = async () => ({ status: 200, body: { status: 'ok' } });
+export const getHealth: PublicHandler<'getHealth'> = async () => ({ status: 200, body: { status: 'ok' } });
 
-export const getReadiness: Handler<'getReadiness'> = async ({ pool }) => {
+export const getReadiness: PublicHandler<'getReadiness'> = async ({ pool }) => {
   let applied: readonly number[];
   try {
     applied = await pool.anyFirst(sql.type(z.object({ version: z.number() }))`select version from schema_migrations`);

@@ -1,5 +1,5 @@
 import type { Handler } from '../../http/operation.ts';
-import { problems } from '../../http/problem.ts';
+import { problems } from '../../http/problems.ts';
 import type { CurrencyCode } from '../../money/currencies.ts';
 import {
   cashFlow,

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/api.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
-import { idempotent } from '../../http/idempotency.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
-import { problems, type FieldError } from '../../http/problem.ts';
+import { problems, type FieldError } from '../../http/problems.ts';
 import {
   deleteTransaction as removeTransaction,
   findAccountCurrencies,
@@ -94,23 +93,19 @@ export const listTransactions: Handler<'listTransactions'> = async ({ db, userId
   return { status: 200, body: page(rows, limit, (row) => [row.date, row.id], (row) => row) };
 };
 
-export const createTransaction: Handler<'createTransaction'> = async (context) =>
-  idempotent(context, async () => {
-    const { db, userId, body } = context;
-    const [transaction] = await insertAll(db, userId, [body], (_, field) => `#/${field}`);
-    return {
-      status: 201,
-      body: transaction!,
-      headers: { Location: `/v1/transactions/${transaction!.id}`, ETag: etagOf(transaction) },
-    };
-  });
+export const createTransaction: Handler<'createTransaction'> = async ({ db, userId, body }) => {
+  const [transaction] = await insertAll(db, userId, [body], (_, field) => `#/${field}`);
+  return {
+    status: 201,
+    body: transaction!,
+    headers: { Location: `/v1/transactions/${transaction!.id}`, ETag: etagOf(transaction) },
+  };
+};
 
-export const createTransactionBatch: Handler<'createTransactionBatch'> = async (context) =>
-  idempotent(context, async () => {
-    const { db, userId, body } = context;
-    const data = await insertAll(db, userId, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
-    return { status: 201, body: { data } };
-  });
+export const createTransactionBatch: Handler<'createTransactionBatch'> = async ({ db, userId, body }) => {
+  const data = await insertAll(db, userId, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
+  return { status: 201, body: { data } };
+};
 
 export const getTransaction: Handler<'getTransaction'> = async ({ db, userId, path }) => {
   const transaction = await findTransaction(db, userId, path.id);

@@ -1,4 +1,5 @@
 import type { components } from '../generated/api.ts';
+import { ledgerDates, mebibytes } from '../limits.ts';
 
 export type ProblemBody = components['schemas']['Problem'];
 export type FieldError = components['schemas']['ProblemFieldError'];
@@ -46,6 +47,20 @@ export class Problem extends Error {
   }
 }
 
+/** What a request can refer to that must be the caller's own: another user's is as unknown as a made-up one. */
+export type Owned = 'account' | 'category' | 'transfer category';
+
+/** A field naming something that is not the caller's. */
+export function notYours(what: Owned, pointer: string): FieldError {
+  return { pointer, in: 'body', message: `is not one of your ${what === 'category' ? 'categories' : what === 'transfer category' ? 'transfer categories' : 'accounts'}` };
+}
+
+/** The same, for a query parameter. */
+export function notYoursParameter(what: Owned, parameter: string): FieldError {
+  const { message } = notYours(what, '');
+  return { parameter, in: 'query', message };
+}
+
 export const problems = {
   validation: (errors: FieldError[], detail?: string) =>
     new Problem({
@@ -72,6 +87,23 @@ export const problems = {
       detail: `This path accepts ${allowed.join(', ')}.`,
       headers: { Allow: allowed.join(', ') },
     }),
+  /** One referenced account or category is not the caller's. */
+  unknownReference: (what: Owned, pointer: string, detail = `The ${what} does not exist.`) =>
+    problems.unprocessable(detail, [notYours(what, pointer)]),
+  /** `later` is before `earlier` in a query (to before from). */
+  reversedRange: (later = 'to', earlier = 'from') =>
+    problems.validation([{ parameter: later, in: 'query', message: `is before ${earlier}` }]),
+  /** A date outside the ledger's calendar, in the body (a pointer) or the query (a parameter). */
+  dateOutOfRange: (where: { pointer: string } | { parameter: string }) => {
+    const range = `between ${ledgerDates.earliest} and ${ledgerDates.latest}`;
+    return 'pointer' in where
+      ? problems.unprocessable(`Dates must lie ${range}.`, [{ pointer: where.pointer, in: 'body', message: 'is out of range' }])
+      : problems.validation([{ parameter: where.parameter, in: 'query', message: `must lie ${range}` }]);
+  },
+  payloadTooLarge: (what: string, limitBytes: number) =>
+    new Problem({ status: 413, type: 'payload-too-large', title: 'Payload too large', detail: `${what} exceeds ${mebibytes(limitBytes)}.` }),
+  unsupportedMediaType: (detail: string) =>
+    new Problem({ status: 415, type: 'unsupported-media-type', title: 'Unsupported media type', detail }),
   conflict: (detail: string) => new Problem({ status: 409, type: 'conflict', title: 'Conflict', detail }),
   preconditionFailed: (detail: string) =>
     new Problem({ status: 412, type: 'precondition-failed', title: 'Precondition failed', detail }),

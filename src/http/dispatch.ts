@@ -1,0 +1,96 @@
+import type { Context, OpenAPIBackend } from 'openapi-backend';
+import type { Request, Response } from 'express';
+import type { CommonQueryMethods } from 'slonik';
+import { readAsUser, writeAsUser, writeOnceAsUser } from '../db/user-scope.ts';
+import { queriesFor } from '../queries.ts';
+import type { AppServices } from '../services.ts';
+import type { OperationFacts } from './contract.ts';
+import { idempotent } from './idempotency.ts';
+import type { OperationContext, OperationEntry, OperationId, StreamReply, UserContext } from './operation.ts';
+import { problems } from './problems.ts';
+import { uploadOf } from './upload.ts';
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string>; stream?: StreamReply['stream'] };
+
+/** The validated request and the services, as every handler receives them. */
+function operationContext(operationId: OperationId, context: Context, request: Request, services: AppServices): OperationContext<OperationId> {
+  return {
+    operationId,
+    path: context.request.params as never,
+    query: context.request.query as never,
+    headers: request.headers,
+    body: context.request.requestBody as never,
+    requestId: request.id,
+    clientIp: request.ip ?? request.socket.remoteAddress ?? 'unknown',
+    log: request.log,
+    config: services.config,
+    pool: services.pool,
+    upload: uploadOf(request),
+  };
+}
+
+/**
+ * How one authenticated request touches the database, decided here and nowhere else: a read on
+ * one connection; a single-statement change without BEGIN/COMMIT unless an Idempotency-Key must be
+ * stored beside it; any other change in one transaction.
+ */
+function scopeOf(entry: OperationEntry<OperationId>, facts: OperationFacts, request: Request) {
+  if (entry.access === 'read') return readAsUser;
+  const storesKey = facts.idempotent && request.headers['idempotency-key'] !== undefined;
+  return entry.access === 'write' && entry.singleStatement && !storesKey ? writeOnceAsUser : writeAsUser;
+}
+
+async function runAsUser(
+  entry: Exclude<OperationEntry<OperationId>, { access: 'public' }>,
+  facts: OperationFacts,
+  base: OperationContext<OperationId>,
+  userId: string,
+  request: Request,
+  response: Response,
+  services: AppServices,
+): Promise<Answer> {
+  return scopeOf(entry, facts, request)(services.userPool, userId, async (db: CommonQueryMethods) => {
+    const context: UserContext<OperationId> = { ...base, userId, db, q: queriesFor(db, userId) };
+    const run = () => entry.run(context as never) as Promise<Answer>;
+    const answer = facts.idempotent ? await idempotent(context, run as never) as Answer : await run();
+    if (answer.stream) {
+      // Streamed answers are written while the connection (and its transaction) is still held.
+      response.status(200).set(answer.headers ?? {});
+      await answer.stream(response);
+      response.end();
+    }
+    return answer;
+  });
+}
+
+/** Holds a JSON answer to the contract (development and test); a mismatch is our bug, answered 500. */
+function checkAnswer(api: OpenAPIBackend, context: Context, request: Request, operationId: OperationId, answer: Answer): void {
+  // openapi-backend reads an absent body (204) as null.
+  const result = api.validateResponse(answer.body ?? null, context.operation, answer.status);
+  if (result.errors?.length) {
+    request.log.error({ operationId, status: answer.status, errors: result.errors }, 'response violates the contract');
+    throw problems.internal(new Error(`${operationId} ${answer.status} response violates the contract`));
+  }
+}
+
+/** An operation table entry as the openapi-backend handler that runs it. */
+export function dispatch(api: OpenAPIBackend, services: AppServices, facts: ReadonlyMap<string, OperationFacts>) {
+  return (operationId: OperationId, entry: OperationEntry<OperationId>) => {
+    const said = facts.get(operationId);
+    if (!said) throw new Error(`${operationId} is not an operation of the contract`);
+    if ((entry.access === 'public') !== said.public) {
+      throw new Error(`${operationId}: its table says ${entry.access}, the contract says ${said.public ? 'public' : 'authenticated'}`);
+    }
+    return async (context: Context, request: Request, response: Response): Promise<void> => {
+      const base = operationContext(operationId, context, request, services);
+      const answer: Answer = entry.access === 'public'
+        ? await entry.run(base as never)
+        : await runAsUser(entry, said, base, context.security?.bearerAuth as string, request, response, services);
+      if (answer.stream) return;
+      if (services.config.validateResponses) checkAnswer(api, context, request, operationId, answer);
+      response.status(answer.status).set(answer.headers ?? {});
+      if (answer.body === undefined) response.end();
+      else response.type('application/json').send(JSON.stringify(answer.body));
+    };
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * Limits and ranges the contract states, in one place: code, messages and checks read them here.
+ * The contract (openapi/) states the same numbers to clients; `test/limits.test.ts` holds both equal.
+ */
+
+/** The ledger's calendar: PostgreSQL holds any of these days, and no report reaches year 0. */
+export const ledgerDates = { earliest: '1900-01-01', latest: '2199-12-31' } as const;
+
+/** A real calendar day, `YYYY-MM-DD`, within the ledger's range. */
+export function isLedgerDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value < ledgerDates.earliest || value > ledgerDates.latest) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+export const maxJsonBodyBytes = 1024 * 1024;
+export const maxStatementBytes = 20 * 1024 * 1024;
+
+/** Longest texts a transaction keeps (the Transaction schema's maxLength). */
+export const transactionTextLimits = { description: 500, merchant: 200, notes: 2000, externalId: 200 } as const;
+
+/** As a person reads a byte limit: "1 MiB", "20 MiB". */
+export function mebibytes(bytes: number): string {
+  return `${bytes / 1024 / 1024} MiB`;
+}

@@ -1,0 +1,14 @@
+import type { CommonQueryMethods } from 'slonik';
+
+/**
+ * Every feature's queries, bound once per request to the request's connection and caller, so no
+ * handler threads `(db, userId)` by hand. The SQL still filters on `user_id` under row-level
+ * security. Each feature's factory lives in its own `queries.ts`.
+ */
+export function queriesFor(db: CommonQueryMethods, userId: string) {
+  void db;
+  void userId;
+  return {};
+}
+
+export type Queries = ReturnType<typeof queriesFor>;
