@@ -42,8 +42,8 @@ describe('dispatch', () => {
   const handlerFor = dispatch(createContractBackend(definition), { config: testConfig } as AppServices, facts);
 
   it('refuses at start-up an entry whose access disagrees with the contract', () => {
-    expect(() => handlerFor('getMe', { access: 'public', run: async () => ({ status: 200, body: {} as never }) })).toThrow(/contract says authenticated/);
-    expect(() => handlerFor('createToken', { access: 'write', run: async () => ({ status: 200, body: {} as never }) })).toThrow(/contract says public/);
+    expect(() => handlerFor('getMe', { ...operations.getMe, access: 'public' } as never)).toThrow(/contract says authenticated/);
+    expect(() => handlerFor('createToken', { ...operations.createToken, access: 'write' } as never)).toThrow(/contract says public/);
   });
 
   it('refuses an operation the contract does not have', () => {
