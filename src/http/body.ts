@@ -2,6 +2,7 @@ import express, { type RequestHandler, type Request } from 'express';
 import type { OpenAPIBackend } from 'openapi-backend';
 import { maxJsonBodyBytes } from '../limits.ts';
 import { problems } from './problems.ts';
+import { noteInvalidUtf8, refuseFlawedText } from './text.ts';
 import { deferProblem, receiveUpload } from './upload.ts';
 
 function hasBody(request: Request): boolean {
@@ -11,7 +12,8 @@ function hasBody(request: Request): boolean {
 
 /**
  * A body must be of a media type the operation declares (problems are deferred until the caller
- * is known: see upload.ts); multipart uploads stream to disk; JSON is parsed up to its limit.
+ * is known: see upload.ts); multipart uploads stream to disk; JSON is parsed up to its limit;
+ * text PostgreSQL would refuse or that decoding altered is refused (text.ts).
  */
 export function bodyParsers(api: OpenAPIBackend): RequestHandler[] {
   const mediaType: RequestHandler = (request, response, next) => {
@@ -35,5 +37,6 @@ export function bodyParsers(api: OpenAPIBackend): RequestHandler[] {
     }
     next();
   };
-  return [mediaType, express.json({ limit: maxJsonBodyBytes, type: ['application/json', 'application/*+json'] })];
+  const json = express.json({ limit: maxJsonBodyBytes, type: ['application/json', 'application/*+json'], verify: noteInvalidUtf8 });
+  return [mediaType, json, refuseFlawedText];
 }
