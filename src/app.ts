@@ -64,6 +64,11 @@ export async function createApp(services: AppServices): Promise<express.Express>
   // The docs pages bring their own scripts; API answers are JSON and need no CSP.
   app.use(securityHeaders({ contentSecurityPolicy: false }));
   app.use(docsRouter(definition));
+  // Personal finance, tokens and API-key secrets: no cache, shared or private, keeps an answer.
+  app.use('/v1', (_request, response, next) => {
+    response.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(bodyParsers(api));
   app.use((request, response, next) => {
     const { method, path, query, headers, body } = request;

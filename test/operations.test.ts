@@ -50,3 +50,42 @@ describe('dispatch', () => {
     expect(() => handlerFor('noSuchOperation' as never, operations.getMe as never)).toThrow(/not an operation of the contract/);
   });
 });
+
+describe('statuses the shared machinery can answer', () => {
+  const responsesOf = new Map<string, Record<string, unknown>>();
+  for (const pathItem of Object.values(definition.paths ?? {})) {
+    for (const operation of Object.values(pathItem ?? {})) {
+      if (operation && typeof operation === 'object' && 'operationId' in operation) {
+        responsesOf.set(String(operation.operationId), (operation as { responses?: Record<string, unknown> }).responses ?? {});
+      }
+    }
+  }
+  const missing = (operationId: string, statuses: string[]) => statuses.filter((status) => !(status in responsesOf.get(operationId)!));
+
+  it('are declared: 401 by every authenticated operation, 409 and 422 by every one that stores an Idempotency-Key', () => {
+    const gaps: string[] = [];
+    for (const [operationId, fact] of facts) {
+      const needed = [...(fact.public ? [] : ['401']), ...(fact.idempotent ? ['409', '422'] : [])];
+      const absent = missing(operationId, needed);
+      if (absent.length) gaps.push(`${operationId}: ${absent.join(', ')}`);
+    }
+    expect(gaps).toEqual([]);
+  });
+});
+
+describe('caching', () => {
+  it('lets no cache keep any /v1 answer: secrets, personal data and errors alike', async () => {
+    const { startTestApp } = await import('./helpers/app.ts');
+    const t = await startTestApp();
+    try {
+      const signup = await t.api.post('/v1/auth/signup', { email: `cache-${Date.now()}@example.com`, password: 'correct horse battery' });
+      const token = signup.body.access_token as string;
+      const key = await t.api.post('/v1/api-keys', { name: 'cache test' }, { token });
+      const me = await t.api.get('/v1/me', { token });
+      const unauthorized = await t.api.get('/v1/me');
+      for (const response of [signup, key, me, unauthorized]) expect(response.headers['cache-control']).toBe('no-store');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -64,6 +64,13 @@ export function assertContract(method: string, path: string, response: request.R
     if (routeLevelStatuses.has(status)) return;
     throw new Error(`${where}: status not declared for ${operation.operationId}`);
   }
+  const mediaType = String(response.headers['content-type'] ?? '').split(';')[0]!;
+  if (mediaType && !/json$/.test(mediaType)) {
+    // A non-JSON answer (a CSV export) is held to the media types its status declares, not to a JSON schema.
+    const declaredTypes = Object.keys((responses as Record<string, { content?: object }>)[String(status)]?.content ?? {});
+    if (!declaredTypes.includes(mediaType)) throw new Error(`${where}: answered ${mediaType}, declared ${declaredTypes.join(', ')}`);
+    return;
+  }
   const body = response.status === 204 || response.text === '' ? null : response.body;
   const result = contract.validateResponse(body, operation, status);
   if (result.errors?.length) {
