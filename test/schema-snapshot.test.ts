@@ -103,7 +103,13 @@ describe('dumpSchema()', () => {
 
   it('refuses to dump an object it cannot render instead of leaving it out', async () => {
     const database = await migratedCopy();
-    await asOwner(database.url, 'create aggregate total_of(int4) (sfunc = int4pl, stype = int4)');
-    await expect(dumpSchema(database.url)).rejects.toThrow('schema dump cannot render function public.total_of(integer) yet');
+    await asOwner(
+      database.url,
+      `create aggregate total_of(int4) (sfunc = int4pl, stype = int4);
+       grant update (name) on users to spendsense_app;`,
+    );
+    await expect(dumpSchema(database.url)).rejects.toThrow(
+      'schema dump cannot render function public.total_of(integer), grants on column name of table public.users yet',
+    );
   });
 });

@@ -81,9 +81,15 @@ async function refuseUnrenderedObjects(client: pg.Client): Promise<void> {
        select 'pg_proc'::regclass, p.oid from pg_proc p where p.pronamespace = $1::regnamespace and p.prokind = 'a'
        union all
        select 'pg_operator'::regclass, o.oid from pg_operator o where o.oprnamespace = $1::regnamespace
+       union all
+       select 'pg_default_acl'::regclass, a.oid from pg_default_acl a where a.defaclnamespace = $1::regnamespace
      ) o
      where not exists (select from pg_depend d where d.classid = o.classid and d.objid = o.objid and d.deptype = 'e')
-     order by pg_describe_object(o.classid, o.objid, 0) collate "C"`,
+     union all
+     select 'grants on ' || pg_describe_object('pg_class'::regclass, a.attrelid, a.attnum)
+     from pg_attribute a join pg_class c on c.oid = a.attrelid
+     where c.relnamespace = $1::regnamespace and a.attacl is not null
+     order by 1`,
   );
   if (unrendered.length > 0) {
     const names = unrendered.map((row) => row.object).join(', ');
