@@ -19,6 +19,13 @@ export const maxStatementBytes = 20 * 1024 * 1024;
 /** Longest texts a transaction keeps (the Transaction schema's maxLength). */
 export const transactionTextLimits = { description: 500, merchant: 200, notes: 2000, externalId: 200 } as const;
 
+/**
+ * Sign-in throttling: failures are counted per key in a fixed window, and a key at its limit is
+ * blocked. Few per account (guessing one password), more per address (a shared NAT). The contract
+ * promises only a 429 with Retry-After, not these numbers.
+ */
+export const signInThrottle = { failuresPerEmail: 5, failuresPerAddress: 50, windowMinutes: 15, blockMinutes: 15 } as const;
+
 /** As a person reads a byte limit: "1 MiB", "20 MiB". */
 export function mebibytes(bytes: number): string {
   return `${bytes / 1024 / 1024} MiB`;
