@@ -19,7 +19,8 @@ export const registerUser: PublicHandler<'registerUser'> = async ({ body, pool, 
     await seedDefaultCategories(db, created.id);
     return created;
   });
-  const token = await issueAccessToken(user.id, config);
+  // A new user's tokens are of the first generation (users.token_generation starts at 0).
+  const token = await issueAccessToken(user.id, 0, config);
   return { status: 201, body: { user, ...token } };
 };
 
@@ -45,5 +46,5 @@ export const createToken: PublicHandler<'createToken'> = async ({ body, pool, co
   if (!found || !matches) throw problems.unauthorized('The email or password is incorrect.');
   await signIn.clearFailures(emailKey);
   await signIn.releaseAttempt(addressKey, signInThrottle.failuresPerAddress);
-  return { status: 200, body: await issueAccessToken(found.id, config) };
+  return { status: 200, body: await issueAccessToken(found.id, found.token_generation, config) };
 };

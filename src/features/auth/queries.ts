@@ -30,14 +30,14 @@ export async function insertUser(
   `);
 }
 
-const credentials = z.object({ id: z.string(), password_hash: z.string() });
+const credentials = z.object({ id: z.string(), password_hash: z.string(), token_generation: z.number() });
 
 /** What sign-in reads and writes before any user is named, bound to the owner-free pool. */
 export function signInQueries(pool: DatabasePool) {
   return {
     /** Id and password hash for an email, through the definer function (no user is named yet). */
     findCredentials(email: string) {
-      return pool.maybeOne(sql.type(credentials)`select id, password_hash from auth_user_by_email(${email})`);
+      return pool.maybeOne(sql.type(credentials)`select id, password_hash, token_generation from auth_user_by_email(${email})`);
     },
 
     /** Seconds until the longest block among `keys` ends; 0 when none is blocked. */

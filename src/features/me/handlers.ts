@@ -9,7 +9,7 @@ export const getMe: Handler<'getMe'> = async ({ q }) => {
   return { status: 200, body: user, headers: { ETag: etagOf(user) } };
 };
 
-export const updateMe: Handler<'updateMe'> = async ({ q, headers, body }) => {
+export const updateMe: Handler<'updateMe'> = async ({ q, userId, headers, body }) => {
   assertIfMatch(headers['if-match'], await q.me.find({ forUpdate: true }));
   if (body.new_password !== undefined && body.current_password === undefined) {
     throw problems.validation([{ pointer: '#/current_password', in: 'body', message: 'is required with new_password' }]);
@@ -31,12 +31,20 @@ export const updateMe: Handler<'updateMe'> = async ({ q, headers, body }) => {
     ...(body.default_currency === undefined ? {} : { defaultCurrency: body.default_currency }),
     ...(passwordHash === undefined ? {} : { passwordHash }),
   });
+  // The old password's tokens end: everywhere within a second, in this process at once.
+  if (passwordHash !== undefined) forgetUser(userId);
   return { status: 200, body: user, headers: { ETag: etagOf(user) } };
 };
 
 export const deleteMe: Handler<'deleteMe'> = async ({ q, userId, headers }) => {
   assertIfMatch(headers['if-match'], await q.me.find({ forUpdate: true }));
   await q.me.delete();
+  forgetUser(userId);
+  return { status: 204, body: undefined };
+};
+
+export const signOut: Handler<'signOut'> = async ({ q, userId }) => {
+  await q.me.endTokens();
   forgetUser(userId);
   return { status: 204, body: undefined };
 };

@@ -10,7 +10,8 @@ function userAssignments(changes: UserChanges) {
   return [
     changes.name === undefined ? null : sql.fragment`name = ${changes.name}`,
     changes.defaultCurrency === undefined ? null : sql.fragment`default_currency = ${changes.defaultCurrency}`,
-    changes.passwordHash === undefined ? null : sql.fragment`password_hash = ${changes.passwordHash}`,
+    // A new password ends every access token issued before it.
+    changes.passwordHash === undefined ? null : sql.fragment`password_hash = ${changes.passwordHash}, token_generation = token_generation + 1`,
   ].filter((assignment) => assignment !== null);
 }
 
@@ -37,6 +38,11 @@ export function meQueries(db: CommonQueryMethods, userId: string) {
         where id = ${userId}
         returning ${userColumns}
       `);
+    },
+
+    /** Ends every access token issued so far (sign-out everywhere). */
+    async endTokens(): Promise<void> {
+      await db.query(sql.typeAlias('void')`update users set token_generation = token_generation + 1 where id = ${userId}`);
     },
 
     /** Every table's user_id cascades, so all the user's data goes in this statement. */
