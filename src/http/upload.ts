@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { NextFunction, Request, Response } from 'express';
+import { uploadDirectory } from '../upload-directory.ts';
 import { Problem, problems } from './problems.ts';
 
 /** A received file: where it waits on disk, and its SHA-256 (what an idempotent replay must match). */
@@ -107,7 +107,7 @@ export function receiveUpload(request: Request, response: Response, next: NextFu
       stream.resume();
       return;
     }
-    const upload: Upload = { path: `${tmpdir()}/spendsense-upload-${randomUUID()}`, fileName: info.filename || null, size: 0, sha256: '' };
+    const upload: Upload = { path: `${uploadDirectory()}/${randomUUID()}`, fileName: info.filename || null, size: 0, sha256: '' };
     uploads.set(request, upload);
     response.on('close', () => void rm(upload.path, { force: true }));
     const digest = createHash('sha256');
