@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { factoriesFor, type TestAccount, type TestUser } from './helpers/factories.ts';
+import { categoryNamed, factoriesFor, type TestAccount, type TestUser } from './helpers/factories.ts';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { assertContract, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
@@ -18,7 +18,7 @@ type User = TestUser;
 type Account = TestAccount;
 type Transaction = Schema<'Transaction'>;
 type CsvRecord = Record<(typeof columns)[number], string>;
-const { newUser, createAccount, balanceOf, transactionsOf } = factoriesFor(() => t);
+const { newUser, createAccount, categoriesOf, balanceOf, transactionsOf } = factoriesFor(() => t);
 
 const columns = [
   'id', 'date', 'account_id', 'amount', 'amount_minor', 'currency', 'description', 'merchant',
@@ -83,8 +83,7 @@ describe('GET /v1/transactions/export', () => {
     jpy = await createAccount(alice, { currency: 'JPY' });
     kwd = await createAccount(alice, { currency: 'KWD' });
     savings = await createAccount(alice);
-    const categories = await t.api.get('/v1/categories?limit=200', { token: alice.token });
-    coffeeId = (categories.body.data as { id: string; name: string }[]).find((category) => category.name === 'Coffee')!.id;
+    coffeeId = categoryNamed(await categoriesOf(alice), 'Coffee', 'Food & Drink').id;
 
     aliceRows = await createBatch(alice, [
       { account_id: usd.id, date: '2026-03-01', amount: -1250, description: 'CARD 4411 BLUE BOTTLE COFFEE SF', merchant: 'Blue Bottle Coffee', category_id: coffeeId, tags: ['work', 'coffee'] },
