@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as factories from './helpers/factories.ts';
-import type { TestAccount, TestUser } from './helpers/factories.ts';
+import { factoriesFor, type TestAccount, type TestUser } from './helpers/factories.ts';
 import request from 'supertest';
-import { assertContract, signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { assertContract, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { pagesOf } from './helpers/pages.ts';
+import type { Answer } from './helpers/expectations.ts';
 import { asOwner } from './helpers/database.ts';
 
 let t: TestApp;
@@ -25,13 +25,11 @@ afterAll(async () => {
   await t.close();
 });
 
-type Answer = request.Response;
 type User = TestUser;
-const newUser = () => factories.newUser(t.api);
-const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
 type Account = TestAccount;
 type Transaction = Schema<'Transaction'>;
 type ImportRecord = Schema<'Import'>;
+const { newUser, createAccount, transactionsOf } = factoriesFor(() => t);
 
 const fixtures = fileURLToPath(new URL('./fixtures/statements/', import.meta.url));
 const fixture = (name: string) => join(fixtures, name);
@@ -66,10 +64,6 @@ async function imported(user: User, accountId: string, file: string | Buffer, op
 
 function csv(lines: string[]): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n`);
-}
-
-async function listAll(user: User, query: string): Promise<Transaction[]> {
-  return (await pagesOf<Transaction>(t.api, `/v1/transactions?limit=200&${query}`, user.token)).flatMap((page) => page.data);
 }
 
 async function accountOf(user: User, accountId: string): Promise<Account> {
@@ -406,7 +400,7 @@ describe('POST /v1/accounts/{id}/imports: every format', () => {
     if (c.mapping) expect(record.mapping).toEqual(c.mapping);
     if (c.dateFormat) expect(record.date_format).toBe(c.dateFormat);
 
-    const rows = await listAll(user, `account_id=${account.id}`);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
     expect(rows).toHaveLength(c.count);
     for (const row of rows) expect(row).toMatchObject({ account_id: account.id, currency: c.currency });
     for (const expected of c.rows) expect(rows.map(view)).toContainEqual(expected);
@@ -429,7 +423,7 @@ describe('POST /v1/accounts/{id}/imports: every format', () => {
     const csvAccount = await createAccount(user);
     const csvRecord = await imported(user, csvAccount.id, fixture('csv/us-bank.csv'), { name: 'data.ofx' });
     expect(csvRecord).toMatchObject({ format: 'csv', file_name: 'data.ofx', created: 12 });
-    expect(await listAll(user, `account_id=${csvAccount.id}`)).toHaveLength(12);
+    expect(await transactionsOf(user, `account_id=${csvAccount.id}`)).toHaveLength(12);
   });
 
   it('honours an explicit format that fits, and rejects one that does not (422, nothing written)', async () => {
@@ -504,7 +498,7 @@ describe('duplicates', () => {
       const balance = (await accountOf(user, account.id)).balance;
       const again = await imported(user, account.id, fixture(file));
       expect(again).toMatchObject({ rows_total: first.rows_total, created: 0, duplicates: first.rows_total, failed: 0 });
-      expect(await listAll(user, `account_id=${account.id}`)).toHaveLength(first.created);
+      expect(await transactionsOf(user, `account_id=${account.id}`)).toHaveLength(first.created);
       expect((await accountOf(user, account.id)).balance).toBe(balance);
     }
   });
@@ -530,7 +524,7 @@ describe('duplicates', () => {
     expect(await imported(user, account.id, march, { name: 'first.csv' })).toMatchObject({ rows_total: 5, created: 5, duplicates: 0 });
     expect(await imported(user, account.id, overlapping, { name: 'second.csv' })).toMatchObject({ rows_total: 5, created: 2, duplicates: 3 });
 
-    const rows = await listAll(user, `account_id=${account.id}`);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
     expect(rows).toHaveLength(7);
     expect(rows.filter((row) => row.description === 'Coffee Corner' && row.date === '2026-04-03')).toHaveLength(2);
     expect(rows.filter((row) => row.description === 'Coffee Corner' && row.date === '2026-04-04')).toHaveLength(1);
@@ -539,14 +533,14 @@ describe('duplicates', () => {
     // A third statement with a third coffee on that day records just that one.
     const third = csv(['Date,Description,Amount', '2026-04-03,Coffee Corner,-3.50', '2026-04-03,Coffee Corner,-3.50', '2026-04-03,Coffee Corner,-3.50']);
     expect(await imported(user, account.id, third, { name: 'third.csv' })).toMatchObject({ rows_total: 3, created: 1, duplicates: 2 });
-    expect((await listAll(user, `account_id=${account.id}`)).filter((row) => row.date === '2026-04-03' && row.description === 'Coffee Corner')).toHaveLength(3);
+    expect((await transactionsOf(user, `account_id=${account.id}`)).filter((row) => row.date === '2026-04-03' && row.description === 'Coffee Corner')).toHaveLength(3);
   });
 
   it('two identical rows in one file are two transactions', async () => {
     const account = await createAccount(user);
     const file = csv(['Date,Description,Amount', '2026-05-02,Vending machine,-2.00', '2026-05-02,Vending machine,-2.00']);
     expect(await imported(user, account.id, file)).toMatchObject({ rows_total: 2, created: 2, duplicates: 0 });
-    const rows = await listAll(user, `account_id=${account.id}`);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
     expect(rows.map(view)).toEqual([tx({ date: '2026-05-02', amount: -200, description: 'Vending machine' }), tx({ date: '2026-05-02', amount: -200, description: 'Vending machine' })]);
     expect(new Set(rows.map((row) => row.id)).size).toBe(2);
   });
@@ -692,7 +686,7 @@ describe('all or nothing', () => {
         { row: 6, message: 'date "2201-01-01" is out of range (1900-01-01 to 2199-12-31)' },
       ],
     });
-    const rows = await listAll(user, `account_id=${account.id}`);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
     expect(rows.map(view).sort((a, b) => a.date.localeCompare(b.date))).toEqual([
       tx({ date: '2026-03-02', amount: -380, description: 'Bakery Hofmann' }),
       tx({ date: '2026-03-05', amount: -845, description: 'Pharmacy am Markt' }),
