@@ -23,3 +23,6 @@ export const transactionTextLimits = { description: 500, merchant: 200, notes: 2
 export function mebibytes(bytes: number): string {
   return `${bytes / 1024 / 1024} MiB`;
 }
+
+/** How far a report reaches: a spending report's `to` at most 20 years after its `from`, a cash flow at most 120 months. */
+export const reportSpans = { spendingYears: 20, cashFlowMonths: 120 } as const;
