@@ -26,3 +26,6 @@ export function mebibytes(bytes: number): string {
 
 /** How far a report reaches: a spending report's `to` at most 20 years after its `from`, a cash flow at most 120 months. */
 export const reportSpans = { spendingYears: 20, cashFlowMonths: 120 } as const;
+
+/** How many items a list answers when the request names no `limit` (the Limit parameter's default). */
+export const defaultPageLimit = 50;

@@ -4,6 +4,7 @@ import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { notYours, problems, type FieldError } from '../../http/problems.ts';
+import { defaultPageLimit } from '../../limits.ts';
 import { transactionCursor, type NewTransaction, type Transaction, type TransactionChanges, type TransactionQueries } from './queries.ts';
 
 type TransactionCreate = components['schemas']['TransactionCreate'];
@@ -52,7 +53,7 @@ async function insertAll(
 }
 
 export const listTransactions: Handler<'listTransactions'> = async ({ q, query }) => {
-  const limit = query.limit ?? 50;
+  const limit = query.limit ?? defaultPageLimit;
   if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw problems.reversedRange('to', 'from');
   const rows = await q.transactions.list(
     {
