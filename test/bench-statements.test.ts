@@ -127,8 +127,11 @@ describe('bench/floor.ts', () => {
     }
     throw new Error('the floor did not answer /healthz');
   });
-  afterAll(() => {
+  afterAll(async () => {
+    // The floor ends its pool and exits on SIGTERM; waiting for it leaves no process behind.
+    const exited = new Promise((resolve) => floor.once('exit', resolve));
     floor.kill('SIGTERM');
+    await exited;
   });
   const asUser = () => ({ 'x-user-id': user.id });
 
