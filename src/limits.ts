@@ -30,3 +30,9 @@ export const signInThrottle = { failuresPerEmail: 5, failuresPerAddress: 50, win
 export function mebibytes(bytes: number): string {
   return `${bytes / 1024 / 1024} MiB`;
 }
+
+/** How far a report reaches: a spending report's `to` at most 20 years after its `from`, a cash flow at most 120 months. */
+export const reportSpans = { spendingYears: 20, cashFlowMonths: 120 } as const;
+
+/** How many items a list answers when the request names no `limit` (the Limit parameter's default). */
+export const defaultPageLimit = 50;

@@ -4,6 +4,9 @@ import { apiKeyQueries } from './features/api-keys/queries.ts';
 import { budgetQueries } from './features/budgets/queries.ts';
 import { categoryQueries } from './features/categories/queries.ts';
 import { meQueries } from './features/me/queries.ts';
+import { reportQueries } from './features/reports/queries.ts';
+import { transactionQueries } from './features/transactions/queries.ts';
+import { transferQueries } from './features/transfers/queries.ts';
 
 /**
  * Every feature's queries, bound once per request to the request's connection and caller, so no
@@ -17,6 +20,9 @@ export function queriesFor(db: CommonQueryMethods, userId: string) {
     budgets: budgetQueries(db, userId),
     categories: categoryQueries(db, userId),
     me: meQueries(db, userId),
+    reports: reportQueries(db, userId),
+    transactions: transactionQueries(db, userId),
+    transfers: transferQueries(db, userId),
   };
 }
 
