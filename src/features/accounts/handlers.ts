@@ -1,3 +1,4 @@
+import { defaultPageLimit } from '../../limits.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
@@ -7,7 +8,7 @@ import { accountCursor } from './queries.ts';
 const notFound = () => problems.notFound('No account with this id.');
 
 export const listAccounts: Handler<'listAccounts'> = async ({ q, query }) => {
-  const limit = query.limit ?? 50;
+  const limit = query.limit ?? defaultPageLimit;
   const rows = await q.accounts.list({ limit, after: decodeCursor(query.cursor, accountCursor), archived: query.archived });
   return { status: 200, body: page(rows, limit, (row) => [row.created_at, row.id], (row) => row) };
 };

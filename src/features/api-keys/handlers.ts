@@ -1,10 +1,11 @@
+import { defaultPageLimit } from '../../limits.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { problems } from '../../http/problems.ts';
 import { apiKeyCursor, generateApiKeySecret } from './queries.ts';
 
 export const listApiKeys: Handler<'listApiKeys'> = async ({ q, query }) => {
-  const limit = query.limit ?? 50;
+  const limit = query.limit ?? defaultPageLimit;
   const rows = await q.apiKeys.list({ limit, after: decodeCursor(query.cursor, apiKeyCursor) });
   return { status: 200, body: page(rows, limit, (row) => [row.created_at, row.id], (row) => row) };
 };

@@ -1,3 +1,4 @@
+import { defaultPageLimit } from '../../limits.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
@@ -52,7 +53,7 @@ async function statusesAt(q: Queries, budgets: readonly Budget[], date: string):
 }
 
 export const listBudgets: Handler<'listBudgets'> = async ({ q, query }) => {
-  const limit = query.limit ?? 50;
+  const limit = query.limit ?? defaultPageLimit;
   const rows = await q.budgets.list({ limit, after: decodeCursor(query.cursor, budgetCursor) });
   return { status: 200, body: page(rows, limit, (row) => [row.created_at, row.id], (row) => row) };
 };
@@ -112,7 +113,7 @@ export const getBudgetStatus: Handler<'getBudgetStatus'> = async ({ q, path, que
 
 export const listBudgetStatuses: Handler<'listBudgetStatuses'> = async ({ q, query }) => {
   const date = statusDate(query.date);
-  const limit = query.limit ?? 50;
+  const limit = query.limit ?? defaultPageLimit;
   const budgets = await q.budgets.list({ limit, after: decodeCursor(query.cursor, budgetCursor) });
   const visible = budgets.slice(0, limit);
   const statuses = new Map((await statusesAt(q, visible, date)).map((status) => [status.budget_id, status]));

@@ -1,3 +1,4 @@
+import { defaultPageLimit } from '../../limits.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
@@ -9,7 +10,7 @@ const notFound = () => problems.notFound('No category with this id.');
 const unknownParent = () => problems.unknownReference('category', '#/parent_id', 'The parent category does not exist.');
 
 export const listCategories: Handler<'listCategories'> = async ({ q, query }) => {
-  const limit = query.limit ?? 50;
+  const limit = query.limit ?? defaultPageLimit;
   const rows = await q.categories.list({
     limit,
     after: decodeCursor(query.cursor, categoryCursor),
