@@ -23,3 +23,6 @@ export const transactionTextLimits = { description: 500, merchant: 200, notes: 2
 export function mebibytes(bytes: number): string {
   return `${bytes / 1024 / 1024} MiB`;
 }
+
+/** What an import's answer lists at most (the Import schema's maxItems): rows it reports on, and dry-run preview rows. */
+export const importAnswerLimits = { errors: 100, preview: 20 } as const;

@@ -1,4 +1,6 @@
 import type { CommonQueryMethods } from 'slonik';
+import { importQueries } from './features/imports/queries.ts';
+import { transactionExportQueries } from './features/transactions/export-queries.ts';
 
 /**
  * Every feature's queries, bound once per request to the request's connection and caller, so no
@@ -6,9 +8,10 @@ import type { CommonQueryMethods } from 'slonik';
  * security. Each feature's factory lives in its own `queries.ts`.
  */
 export function queriesFor(db: CommonQueryMethods, userId: string) {
-  void db;
-  void userId;
-  return {};
+  return {
+    imports: importQueries(db, userId),
+    transactionExport: transactionExportQueries(db, userId),
+  };
 }
 
 export type Queries = ReturnType<typeof queriesFor>;
