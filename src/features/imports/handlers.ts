@@ -4,11 +4,11 @@ import { problems } from '../../http/problems.ts';
 import type { Upload } from '../../http/upload.ts';
 import { insertTransactionsCounting } from '../transactions/queries.ts';
 import { enrichTransactions } from './enrich.ts';
-import { runImport } from './pipeline.ts';
+import { runImport, type ImportStages } from './pipeline.ts';
 import { importCursor, type ImportAccount, type ImportRecord } from './queries.ts';
 import { rowMapper } from './rows.ts';
 import { openAccountStatement, type AccountStatement } from './statement.ts';
-import { insertingWriter, previewWriter } from './writers.ts';
+import { insertingWriter, previewWriter, type ImportWriter } from './writers.ts';
 
 /** Drops the optional fields an import does not have. */
 function presentImport(record: ImportRecord) {
@@ -27,11 +27,15 @@ function fileFacts(statement: AccountStatement) {
   return { format, ...(statement.mapping ? { mapping: statement.mapping } : {}), ...(dateFormat ? { date_format: dateFormat } : {}) };
 }
 
+/** The stages of an import, dry run or real: one enrich stage for both, the writer is what differs. */
+function importStages(body: ImportRequest['body'], accountId: string, importId: string | null, writer: ImportWriter): ImportStages {
+  return { map: rowMapper(accountId, importId), enrich: enrichTransactions, writer, abortOnError: (body.on_error ?? 'abort') === 'abort' };
+}
+
 /** A dry run: the same stages with the preview writer; nothing is written or recorded. */
 async function previewImport({ q, body }: ImportRequest, { account, upload, statement }: ImportTarget) {
   const writer = previewWriter((externalIds, fingerprints) => q.imports.recordedKeys(account.id, externalIds, fingerprints));
-  const abortOnError = (body.on_error ?? 'abort') === 'abort';
-  const { rowsTotal, ...counts } = await runImport(statement.items, { map: rowMapper(account.id, null), enrich: enrichTransactions, writer, abortOnError });
+  const { rowsTotal, ...counts } = await runImport(statement.items, importStages(body, account.id, null, writer));
   return {
     status: 200 as const,
     body: {
@@ -52,8 +56,7 @@ async function previewImport({ q, body }: ImportRequest, { account, upload, stat
 async function recordImport({ db, userId, q, body }: ImportRequest, { account, upload, statement }: ImportTarget) {
   const importId = await q.imports.insert({ accountId: account.id, format: statement.info.format, fileName: upload.fileName });
   const writer = insertingWriter((rows) => insertTransactionsCounting(db, userId, rows, { onDuplicate: 'skip' }));
-  const abortOnError = (body.on_error ?? 'abort') === 'abort';
-  const counts = await runImport(statement.items, { map: rowMapper(account.id, importId), enrich: enrichTransactions, writer, abortOnError });
+  const counts = await runImport(statement.items, importStages(body, account.id, importId, writer));
   const record = await q.imports.complete(importId, { ...counts, mapping: statement.mapping, dateFormat: statement.info.dateFormat ?? null });
   return { status: 201 as const, body: presentImport(record), headers: { Location: `/v1/imports/${record.id}` } };
 }

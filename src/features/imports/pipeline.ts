@@ -26,12 +26,13 @@ export type ImportCounts = WriteCounts & { rowsTotal: number; failed: number; er
 
 const aborted = (stages: ImportStages, tally: Tally) => stages.abortOnError && tally.failed > 0;
 
-/** Enriches one chunk and hands it to the writer. */
-async function writeChunk(chunk: readonly ImportRow[], stages: ImportStages): Promise<void> {
+/** Enriches one chunk (each row takes its enriched transaction) and hands it to the writer. */
+async function writeChunk(chunk: ImportRow[], stages: ImportStages): Promise<void> {
   if (chunk.length === 0) return;
   const enriched = await stages.enrich(chunk.map((entry) => entry.transaction));
   if (enriched.length !== chunk.length) throw new Error(`the enricher answered ${enriched.length} transactions for ${chunk.length}`);
-  await stages.writer.write(chunk.map((entry, index) => ({ row: entry.row, transaction: enriched[index]! })));
+  for (let index = 0; index < chunk.length; index += 1) chunk[index]!.transaction = enriched[index]!;
+  await stages.writer.write(chunk);
 }
 
 function note(list: RowError[], entry: RowError): void {

@@ -4,7 +4,7 @@ import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
 import { dateFormats } from './formats/dates.ts';
-import type { CsvMapping, RowError, StatementFormat } from './formats/types.ts';
+import type { CsvMapping, DateFormat, RowError, StatementFormat } from './formats/types.ts';
 
 /**
  * The mapping as stored and answered. Its shape is checked against the contract's CsvMapping both
@@ -60,7 +60,7 @@ export type ImportOutcome = {
   failed: number;
   errors: RowError[];
   mapping: CsvMapping | undefined;
-  dateFormat: string | null;
+  dateFormat: DateFormat | null;
 };
 
 const recordedKey = z.object({ external_id: z.string().nullable(), import_fingerprint: z.string().nullable() });

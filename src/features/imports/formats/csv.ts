@@ -4,7 +4,7 @@ import { parse } from 'csv-parse';
 import { parseAmount } from './amounts.ts';
 import { cellValue, fitsWidth, type CsvLayout } from './csv-layout.ts';
 import { parseDate } from './dates.ts';
-import { FieldError, StatementError, type ParseOptions, type StatementItem, type StatementRow } from './types.ts';
+import { FieldError, StatementError, type ParseOptions, type StatementItem } from './types.ts';
 
 const debitWords = /^(?:af|d|dr|db|dbit|debit|debet|s|soll|-)$/i;
 const creditWords = /^(?:bij|c|cr|crdt|credit|h|haben|\+)$/i;
@@ -16,16 +16,6 @@ function reason(error: unknown): string {
 
 type CellReader = (index: number | undefined) => string;
 type AmountOptions = Parameters<typeof parseAmount>[1];
-
-/** Runs one field's reading; a FieldError becomes one of the row's problems and `fallback` stands in. */
-function readField<T>(problems: string[], fallback: T, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    problems.push(reason(error));
-    return fallback;
-  }
-}
 
 /** One amount column, its sign set by a debit/credit column when the file has one. */
 function signedAmount(get: CellReader, columns: CsvLayout['columns'], amountOptions: AmountOptions): number {
@@ -60,27 +50,39 @@ function currencyProblem(get: CellReader, layout: CsvLayout, options: ParseOptio
   return differs ? `currency ${currency} differs from the account's ${options.accountCurrency}` : null;
 }
 
-/** The row's texts; a row without a description falls back to its payee, then its memo. */
-function rowTexts(get: CellReader, columns: CsvLayout['columns']): Pick<StatementRow, 'description' | 'payee' | 'memo' | 'externalId'> {
-  const payee = get(columns.payee) || null;
-  const memo = get(columns.memo) || null;
-  return { description: get(columns.description) || payee || memo || '(no description)', payee, memo, externalId: get(columns.external_id) || null };
-}
-
-/** One CSV record as a row, an error, or nothing (a blank line). `row` is its first line in the file. */
+/**
+ * One CSV record as a row, an error, or nothing (a blank line). `row` is its first line in the
+ * file. Every field is read, so a row's error names all its problems at once. (Runs once per row:
+ * plain try blocks, no closures per field.)
+ */
 export function csvRecordToItem(cells: readonly string[], row: number, layout: CsvLayout, options: ParseOptions): StatementItem | null {
   if (cells.every((cell) => cell.trim() === '')) return null;
   if (!fitsWidth(cells, layout.columnCount)) {
     return { kind: 'error', value: { row, message: `row has ${cells.length} columns, expected ${layout.columnCount}` } };
   }
+  const { columns } = layout;
   const get: CellReader = (index) => (index === undefined ? '' : cellValue(cells[index], options.keepLineBreaks));
   const problems: string[] = [];
-  const date = readField(problems, '', () => parseDate(get(layout.columns.date), layout.dateFormat));
-  const amount = readField(problems, 0, () => rowAmount(get, layout, options));
+  let date = '';
+  try {
+    date = parseDate(get(columns.date), layout.dateFormat);
+  } catch (error) {
+    problems.push(reason(error));
+  }
+  let amount = 0;
+  try {
+    amount = rowAmount(get, layout, options);
+  } catch (error) {
+    problems.push(reason(error));
+  }
   const currency = currencyProblem(get, layout, options);
   if (currency) problems.push(currency);
   if (problems.length > 0) return { kind: 'error', value: { row, message: problems.join('; ') } };
-  return { kind: 'row', value: { row, date, amount, ...rowTexts(get, layout.columns) } };
+  // A row without a description falls back to its payee, then its memo.
+  const payee = get(columns.payee) || null;
+  const memo = get(columns.memo) || null;
+  const description = get(columns.description) || payee || memo || '(no description)';
+  return { kind: 'row', value: { row, date, amount, description, payee, memo, externalId: get(columns.external_id) || null } };
 }
 
 function countNewlines(cells: readonly string[]): number {
