@@ -1,5 +1,5 @@
 // An import as a pipeline: parse (the statement's items) → map (rows.ts) → enrich (enrich.ts) →
-// dedupe and write (writers.ts), chunk by chunk, so a 20 MiB file never sits in memory whole.
+// dedupe and write (writers.ts), chunk by chunk, so a streamed CSV is never held whole.
 import { problems } from '../../http/problems.ts';
 import { importAnswerLimits } from '../../limits.ts';
 import type { Enricher } from './enrich.ts';

@@ -4,7 +4,7 @@ import type { components } from '../../generated/api.ts';
 import { problems } from '../../http/problems.ts';
 import type { Upload } from '../../http/upload.ts';
 import { currencyExponents } from '../../money/currencies.ts';
-import { exportColumns, exportMapping } from './csv-export.ts';
+import { exportColumns, exportMapping } from '../transactions/csv-export.ts';
 import { openStatement, StatementError, type OpenedStatement } from './formats/index.ts';
 import type { CsvMapping, ParseOptions } from './formats/types.ts';
 import type { ImportAccount } from './queries.ts';

@@ -3,7 +3,7 @@ import type { Handler, StreamReply } from '../../http/operation.ts';
 import { problems } from '../../http/problems.ts';
 import { currencyExponents } from '../../money/currencies.ts';
 import { formatMinorUnits } from '../../money/format.ts';
-import { csvLine, exportColumns, neutralizeFormula } from '../imports/csv-export.ts';
+import { csvLine, exportColumns, neutralizeFormula } from './csv-export.ts';
 import type { ExportFilters, ExportRow, TransactionExportQueries } from './export-queries.ts';
 
 const exportPageSize = 1000;
