@@ -36,3 +36,6 @@ export const reportSpans = { spendingYears: 20, cashFlowMonths: 120 } as const;
 
 /** How many items a list answers when the request names no `limit` (the Limit parameter's default). */
 export const defaultPageLimit = 50;
+
+/** What an import's answer lists at most (the Import schema's maxItems): rows it reports on, and dry-run preview rows. */
+export const importAnswerLimits = { errors: 100, preview: 20 } as const;

@@ -13,6 +13,12 @@ import { assertContract, startTestApp, type TestApp, type Schema } from './helpe
 import { pagesOf } from './helpers/pages.ts';
 import type { Answer } from './helpers/expectations.ts';
 import { asOwner } from './helpers/database.ts';
+import { enrichTransactions, type Enricher } from '../src/features/imports/enrich.ts';
+import type { StatementItem } from '../src/features/imports/formats/types.ts';
+import { runImport } from '../src/features/imports/pipeline.ts';
+import { rowMapper, type ImportRow } from '../src/features/imports/rows.ts';
+import { insertingWriter, type ImportWriter } from '../src/features/imports/writers.ts';
+import { Problem } from '../src/http/problems.ts';
 
 let t: TestApp;
 let scratch: string;
@@ -947,6 +953,115 @@ describe('bad input answers 4xx problem+json and writes nothing', () => {
     assertContract('POST', path, response);
     expectProblem(response, 400);
     expect(response.body.errors).toContainEqual(expect.objectContaining({ parameter: 'id', in: 'path' }));
+  });
+});
+
+describe('texts longer than a transaction keeps', () => {
+  it('are cut to the contract’s limits and reported per row, in dry runs and real imports alike', async () => {
+    const user = await newUser();
+    const account = await createAccount(user);
+    const longDescription = `Long ${'d'.repeat(607)}`;
+    const longNotes = 'n'.repeat(2100);
+    const file = csv(['Date,Description,Amount,Memo', `2026-07-01,${longDescription},-1.00,`, '2026-07-02,Short,-2.00,fine', `2026-07-03,Both,-3.00,${longNotes}`]);
+    const expectedErrors = [
+      { row: 2, message: 'description has 612 characters; the first 500 were kept' },
+      { row: 4, message: 'notes has 2100 characters; the first 2000 were kept' },
+    ];
+
+    const dry = await upload(user, account.id, file, { fields: { dry_run: 'true' } });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ rows_total: 3, created: 3, failed: 0, errors: expectedErrors });
+    expect(dry.body.preview[0].description).toBe(longDescription.slice(0, 500));
+
+    const record = await imported(user, account.id, file);
+    expect(record).toMatchObject({ rows_total: 3, created: 3, duplicates: 0, failed: 0, errors: expectedErrors });
+    expect((await t.api.get(`/v1/imports/${record.id}`, { token: user.token })).body.errors).toEqual(expectedErrors);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
+    expect(rows.find((row) => row.date === '2026-07-01')!.description).toBe(longDescription.slice(0, 500));
+    expect(rows.find((row) => row.date === '2026-07-03')!.notes).toBe(longNotes.slice(0, 2000));
+  });
+
+  it('do not count as bad rows: an aborting import lists only the rows it cannot read', async () => {
+    const user = await newUser();
+    const account = await createAccount(user);
+    const file = csv(['Date,Description,Amount', `2026-07-01,${'x'.repeat(600)},-1.00`, '2026-07-02,Bad amount,-1.001']);
+    const response = await upload(user, account.id, file);
+    expectProblem(response, 422);
+    expect(response.body.errors).toEqual([{ in: 'file', row: 3, message: expect.stringMatching(/3 decimals/) }]);
+    await expectNothingWritten(user, account);
+  });
+});
+
+describe('the import pipeline', () => {
+  const accountId = randomUUID();
+  async function* statementOf(count: number, badRow?: number): AsyncGenerator<StatementItem> {
+    for (let row = 2; row < count + 2; row += 1) {
+      if (row === badRow) yield { kind: 'error', value: { row, message: 'not a real day' } };
+      else yield { kind: 'row', value: { row, date: '2026-01-01', amount: -row, description: `Row ${row}`, payee: null, memo: null, externalId: null } };
+    }
+  }
+  /** Keeps every chunk it is given, in memory. */
+  function keepingWriter(): ImportWriter & { chunks: ImportRow[][]; settled: number } {
+    const chunks: ImportRow[][] = [];
+    const writer = {
+      chunks,
+      settled: 0,
+      write: async (rows: ImportRow[]) => void chunks.push(rows),
+      finish: async () => ({ created: chunks.flat().length, duplicates: 0 }),
+      settle: async () => void (writer.settled += 1),
+    };
+    return writer;
+  }
+
+  it('enriches every chunk, the last short one included, before the writer sees it', async () => {
+    const seen: number[] = [];
+    const enrich: Enricher = async (transactions) => {
+      seen.push(transactions.length);
+      return transactions.map((transaction) => ({ ...transaction, merchant: `enriched ${transaction.description}` }));
+    };
+    const writer = keepingWriter();
+    const counts = await runImport(statementOf(12_001), { map: rowMapper(accountId, null), enrich, writer, abortOnError: true });
+    expect(seen).toEqual([5000, 5000, 2001]);
+    expect(writer.chunks.map((chunk) => chunk.length)).toEqual([5000, 5000, 2001]);
+    expect(writer.chunks.flat().every((entry) => entry.transaction.merchant === `enriched Row ${entry.row}`)).toBe(true);
+    expect(counts).toEqual({ rowsTotal: 12_001, created: 12_001, duplicates: 0, failed: 0, errors: [] });
+  });
+
+  it('enriches nothing today: transactions are recorded as the statement states them', async () => {
+    const transactions = [rowMapper(accountId, null)({ row: 2, date: '2026-01-01', amount: -2, description: 'Row 2', payee: 'Shop', memo: null, externalId: null }).transaction];
+    expect(await enrichTransactions(structuredClone(transactions))).toEqual(transactions);
+  });
+
+  it('after a bad row, an aborting import writes no further chunk and settles the writer before it answers 422', async () => {
+    const writer = keepingWriter();
+    const failure = runImport(statementOf(7000, 5500), { map: rowMapper(accountId, null), enrich: enrichTransactions, writer, abortOnError: true });
+    await expect(failure).rejects.toBeInstanceOf(Problem);
+    await expect(failure).rejects.toMatchObject({ status: 422, errors: [{ in: 'file', row: 5500, message: 'not a real day' }] });
+    expect(writer.chunks.map((chunk) => chunk.length)).toEqual([5000]);
+    expect(writer.settled).toBe(1);
+  });
+
+  it('fails only once no insert is running, so the transaction can roll back on an idle connection', async () => {
+    let running = 0;
+    const writer = insertingWriter(async (transactions) => {
+      running += 1;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      running -= 1;
+      return transactions.length;
+    });
+    let calls = 0;
+    const enrich: Enricher = async (transactions) => {
+      calls += 1;
+      if (calls === 2) throw new Error('the enricher broke');
+      return transactions;
+    };
+    await expect(runImport(statementOf(6000), { map: rowMapper(accountId, null), enrich, writer, abortOnError: true })).rejects.toThrow('the enricher broke');
+    expect(running).toBe(0);
+  });
+
+  it('refuses an enricher that drops or adds rows', async () => {
+    const enrich: Enricher = async (transactions) => transactions.slice(1);
+    await expect(runImport(statementOf(3), { map: rowMapper(accountId, null), enrich, writer: keepingWriter(), abortOnError: true })).rejects.toThrow(/answered 2 transactions for 3/);
   });
 });
 

@@ -96,17 +96,6 @@ export function insertTransactionsStatement(userId: string, rows: NewTransaction
   return sql.type(transactionRow)`${insertRows(userId, rows, onDuplicate)} returning ${transactionColumns}`;
 }
 
-/**
- * The same insert for bulk imports, answering only how many rows were recorded (no rows to parse
- * back). A plain export as well as `transactionQueries(…).insertCounting`, for the imports feature.
- */
-export function insertTransactionsCounting(db: Db, userId: string, rows: NewTransaction[], options: { onDuplicate: OnDuplicate }) {
-  return db.oneFirst(sql.type(z.object({ inserted: z.number() }))`
-    with inserted as (${insertRows(userId, rows, options.onDuplicate)} returning 1)
-    select count(*)::int as inserted from inserted
-  `);
-}
-
 export const transactionCursor = dateCursor;
 
 export type TransactionFilters = {
@@ -217,8 +206,12 @@ export function transactionQueries(db: Db, userId: string) {
       return rows.flatMap((row) => byId.get(row.id) ?? []);
     },
 
+    /** The same insert for bulk imports, answering only how many rows were recorded (no rows to parse back). */
     insertCounting(rows: NewTransaction[], options: { onDuplicate: OnDuplicate }) {
-      return insertTransactionsCounting(db, userId, rows, options);
+      return db.oneFirst(sql.type(z.object({ inserted: z.number() }))`
+        with inserted as (${insertRows(userId, rows, options.onDuplicate)} returning 1)
+        select count(*)::int as inserted from inserted
+      `);
     },
 
     /** The caller's accounts among `ids`, with their currencies. */
