@@ -65,12 +65,17 @@ function wholeMonths(f: Fixtures): string {
   return `from=${start.toISOString().slice(0, 10)}&to=${end.toISOString().slice(0, 10)}`;
 }
 
+/** One transaction to create, the same for the API and the floor. */
+function createBody(f: Fixtures) {
+  return { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee };
+}
+
 export function apiScenarios(f: Fixtures): Scenario[] {
   const auth = (t: string) => ({ authorization: `Bearer ${t}` });
   const range = `from=${f.from}&to=${f.today}`;
   const whole = wholeMonths(f);
   const months = `from=${f.from.slice(0, 7)}&to=${f.today.slice(0, 7)}`;
-  const create = { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee };
+  const create = createBody(f);
   const get = (id: string, name: string, path: string, token: string): Scenario => ({ id, name, server: 'api', method: 'GET', path, headers: auth(token) });
   return [
     get('list', 'list transactions, first page', '/v1/transactions', f.tokens.heavy),
@@ -95,7 +100,7 @@ export function floorScenarios(f: Fixtures): Scenario[] {
   return [
     { id: 'floor-list', name: 'floor: list first page', server: 'floor', method: 'GET', path: '/transactions', headers: as(f.heavyUserId) },
     { id: 'floor-create', name: 'floor: create', server: 'floor', method: 'POST', path: '/transactions', headers: as(f.writerUserId),
-      body: { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee, currency: 'USD' } },
+      body: createBody(f) },
     { id: 'floor-naive', name: 'floor: naive spending scan (heavy)', server: 'floor', method: 'GET',
       path: `/reports/spending?${wholeMonths(f)}`, headers: as(f.heavyUserId) },
   ];

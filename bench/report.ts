@@ -103,60 +103,91 @@ const changes = [
   'Tried without gain: a larger V8 young generation (`--max-semi-space-size=32`); the API\'s CPU per list request stayed within the noise (371–407 µs either way).',
 ];
 
-export function renderMarkdown(r: RunReport): string {
-  const { seed, settings: s, machine: m } = r;
-  const table = [`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`, ...r.rows.map((row) => `| ${tableCells(row).join(' | ')} |`)];
-  const ratios = ['| ratio | measured | target | result |', '| --- | --- | --- | --- |',
-    ...r.ratios.map((x) => `| ${x.name} | ${fixed(x.value, 2)}× | ≥ ${x.target}× | ${verdict(x.pass)} |`)];
-  const c = r.cluster;
-  return `# Benchmarks
-
-Written by \`npm run bench\` (bench/run.ts) — rerun it rather than editing this file; the text lives in bench/report.ts.
-
-## How to run
+const howToRun = `## How to run
 
 \`\`\`sh
 npm run bench:seed   # once: recreates database spendsense_bench (embedded in .data/bench, or on DATABASE_URL's server)
 npm run bench        # builds, measures, rewrites this file (raw numbers in .data/bench-results.json)
 \`\`\`
 
-Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, import, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.
+Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, import, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.`;
 
-## Machine and run
+function machineAndRun(r: RunReport): string {
+  const { seed, settings: s, machine: m } = r;
+  return `## Machine and run
 
 - Date: ${r.date}
 - CPU: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM; the load generator (autocannon), the API and PostgreSQL share them
 - Node ${m.node}; PostgreSQL ${m.postgres} (${m.database}, default settings)
 - Dataset (\`npm run bench:seed\`, ${seed.seconds} s on ${seed.seededAt.slice(0, 10)}): ${seed.users.toLocaleString('en-US')} users × ${seed.txnsPerUser.toLocaleString('en-US')} transactions and one heavy user × ${seed.heavyTxns.toLocaleString('en-US')}, over ${seed.years} years — ${Object.entries(seed.counts).map(([k, v]) => `${k.replaceAll('_', ' ')} ${v.toLocaleString('en-US')}`).join(', ')}
-- Each scenario: ${s.connections} connections for ${s.seconds} s after a ${s.warmupSeconds} s warm-up (throughput), then 1 connection for ${s.latencySeconds} s after 1 s (latency), over loopback; before each run the harness waits until PostgreSQL has no query left from the previous one
+- Each scenario: ${s.connections} connections for ${s.seconds} s after a ${s.warmupSeconds} s warm-up (throughput), then 1 connection for ${s.latencySeconds} s after 1 s (latency), over loopback; before each run the harness waits until PostgreSQL has no query left from the previous one`;
+}
 
-## Method
+function method(s: RunReport['settings']): string {
+  return `## Method
 
 - **API**: the production build (\`node dist/server.js\`, \`NODE_ENV=production\`, so responses are not validated against the contract; requests are), \`LOG_LEVEL=warn\`, one process with a pool of 10 connections as \`spendsense_app\` under row-level security, one transaction per request, JWT bearer tokens (\`JWT_TTL_SECONDS=86400\`, so none expires mid-run).
-- **Floor** (bench/floor.ts): \`node:http\` + \`pg\` (pool of 10) running the API's SQL for the list and the create and the naive spending-by-category query over the transactions table. No framework, no validation, no auth (the user id comes in a header), no transaction and no \`set_config\` per request, no logging — and it **connects as the owner, so row-level security does not apply**. It is the cost of HTTP plus the SQL alone.
+- **Floor** (bench/floor.ts): \`node:http\` + \`pg\` (pool of 10) running the API's own statements for the list and the create (built by its query modules, bench/sql.ts: the create is the API's insert, which takes the currency from the account and checks the category) and the naive spending-by-category query over the transactions table. No framework, no validation, no auth (the user id comes in a header), no transaction and no \`set_config\` per request, no logging — and it **connects as the owner, so row-level security does not apply**. It is the cost of HTTP plus the SQL alone.
 - Users: the heavy user for the list, get, deep page (cursor after ~20 pages of 50), budget status (heavy) and reports; \`bench-1\` as the light user; \`bench-2\` receives the creates (the rows created are deleted after the run). Budget status is the monthly "Eating out" budget of the Food & Drink group with rollover since the start of the data.
 - "other CPU" is the share of the machine's CPU that processes outside the bench (say, a test suite) used during the measurement, read from /proc; a measurement above 10 % is repeated up to twice (after waiting for a quiet moment) and the least disturbed one is kept.
 - req/s counts every response; p50 and p99 are computed from each response's own time. "errors" are socket errors and timeouts; any non-2xx answer also fails the row.
-- Targets: at ${s.connections} connections list and get ≥ 0.6× the floor's list, create ≥ 0.5× the floor's create, the heavy user's spending report ≥ 0.7× the light user's and ≥ 20× the floor's naive scan; at 1 connection every API operation p50 < ${latencyTargetMs} ms; no errors anywhere.
+- Targets: at ${s.connections} connections list and get ≥ 0.6× the floor's list, create ≥ 0.5× the floor's create, the heavy user's spending report ≥ 0.7× the light user's and ≥ 20× the floor's naive scan; at 1 connection every API operation p50 < ${latencyTargetMs} ms; no errors anywhere.`;
+}
 
-## Results
+function results(r: RunReport): string {
+  const table = [`| ${headers.join(' | ')} |`, `|${headers.map(() => ' --- ').join('|')}|`, ...r.rows.map((row) => `| ${tableCells(row).join(' | ')} |`)];
+  const ratios = ['| ratio | measured | target | result |', '| --- | --- | --- | --- |',
+    ...r.ratios.map((x) => `| ${x.name} | ${fixed(x.value, 2)}× | ≥ ${x.target}× | ${verdict(x.pass)} |`)];
+  return `## Results
 
 ${table.join('\n')}
 
 ## Ratios
 
-${ratios.join('\n')}
+${ratios.join('\n')}`;
+}
 
-## Statement import
+function statementImport(r: RunReport): string {
+  return `## Statement import
 
 ${r.imports ? ['| file | rows | seconds | rows created | API RSS before → peak (MiB) | target |', '| --- | --- | --- | --- | --- | --- |',
   ...r.imports.map((i, n) => `| ${fixed(i.mib, 1)} MiB CSV | ${i.rows.toLocaleString('en-US')} | ${fixed(i.seconds, 2)} | ${i.created.toLocaleString('en-US')} | ${fixed(i.rssBeforeMiB, 0)} → ${fixed(i.rssPeakMiB, 0)} | ${n === 0 ? `under 5 s: ${i.seconds < 5 ? 'pass' : 'FAIL'}` : 'memory flat'} |`)].join('\n') : 'Not measured.'}
 
-POST /v1/accounts/{id}/imports with a generated bank-style CSV (date, description, amount), end to end: upload, streamed parse, fingerprinting, 5,000-row multi-row inserts with the balance and report triggers, the import record. The file streams to disk and the parse streams from it, so the API's memory follows the chunk size, not the file.
+POST /v1/accounts/{id}/imports with a generated bank-style CSV (date, description, amount), end to end: upload, streamed parse, fingerprinting, 5,000-row multi-row inserts with the balance and report triggers, the import record. The file streams to disk and the parse streams from it, so the API's memory follows the chunk size, not the file.`;
+}
 
-## Cluster mode
+function clusterMode(r: RunReport): string {
+  const c = r.cluster;
+  const { settings: s, machine: m } = r;
+  return `## Cluster mode
 
-${c ? `List first page at ${s.connections} connections: ${rps(c.single.rps)} req/s with one process, ${rps(c.cluster?.rps ?? Number.NaN)} req/s with \`WEB_CONCURRENCY=2\` (errors / non-2xx ${c.cluster ? failures(c.cluster) : '–'}): **×${fixed(c.scaling, 2)}**. With ${m.cpus} cores shared by the load generator and PostgreSQL, a second worker mostly competes for the same CPUs.` : 'Not measured.'}
+${c ? `List first page at ${s.connections} connections: ${rps(c.single.rps)} req/s with one process, ${rps(c.cluster?.rps ?? Number.NaN)} req/s with \`WEB_CONCURRENCY=2\` (errors / non-2xx ${c.cluster ? failures(c.cluster) : '–'}): **×${fixed(c.scaling, 2)}**. With ${m.cpus} cores shared by the load generator and PostgreSQL, a second worker mostly competes for the same CPUs.` : 'Not measured.'}`;
+}
+
+function queryPlans(r: RunReport): string {
+  return `## Query plans
+
+\`EXPLAIN (ANALYZE, BUFFERS)\` for the heavy user, run as the owner (no row-level-security filter) against the bench database after the run, on a warm cache. Add queries in bench/plans.ts.
+
+${r.plans.map((p) => `### ${p.title}\n\n\`\`\`sql\n${p.sql}\n\`\`\`\n\n\`\`\`text\n${p.plan}\n\`\`\`\n`).join('\n')}`;
+}
+
+export function renderMarkdown(r: RunReport): string {
+  return `# Benchmarks
+
+Written by \`npm run bench\` (bench/run.ts) — rerun it rather than editing this file; the text lives in bench/report.ts.
+
+${howToRun}
+
+${machineAndRun(r)}
+
+${method(r.settings)}
+
+${results(r)}
+
+${statementImport(r)}
+
+${clusterMode(r)}
 ${r.notes.length ? `\n## Notes\n\n${r.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}
 ## What was changed to reach these figures
 
@@ -164,9 +195,5 @@ Found with \`BENCH_CPU_PROF=1\` profiles, \`strace -c\` round-trip counts and \`
 
 ${changes.map((change) => `- ${change}`).join('\n')}
 
-## Query plans
-
-\`EXPLAIN (ANALYZE, BUFFERS)\` for the heavy user, run as the owner (no row-level-security filter) against the bench database after the run, on a warm cache. Add queries in bench/plans.ts.
-
-${r.plans.map((p) => `### ${p.title}\n\n\`\`\`sql\n${p.sql}\n\`\`\`\n\n\`\`\`text\n${p.plan}\n\`\`\`\n`).join('\n')}`;
+${queryPlans(r)}`;
 }

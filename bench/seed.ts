@@ -29,6 +29,8 @@ function parameters() {
   };
 }
 
+type SeedParameters = ReturnType<typeof parameters>;
+
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   const result = await work();
@@ -47,20 +49,22 @@ async function recreateDatabase(maintenanceUrl: string): Promise<void> {
   }
 }
 
-/** Loads everything; `db` is an owner session on the fresh, migrated bench database. */
-async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<void> {
-  const passwordHash = await hashPassword(benchPassword); // one argon2id hash shared by every bench user
-  await db.query(`set synchronous_commit = off; set work_mem = '256MB'; set maintenance_work_mem = '1GB'`);
+/** The seeded period: its first day, its length in days and months, and the size below which a user has no monthly routine. */
+type Period = { start: string; days: number; months: number; minForRecurring: number };
+
+async function seedPeriod(db: pg.Client, p: SeedParameters): Promise<Period> {
   const { rows: [window] } = await db.query<{ start: string; days: number }>(
     `select (current_date - make_interval(years => $1))::date + 1 as start,
             current_date - ((current_date - make_interval(years => $1))::date + 1) + 1 as days`,
     [p.years],
   );
-  const { start, days } = window!;
   const months = p.years * 12;
   // Users too small for a monthly routine get purchases only.
-  const minForRecurring = 2 * (recurring.length + 2) * (months + 1);
+  return { ...window!, months, minForRecurring: 2 * (recurring.length + 2) * (months + 1) };
+}
 
+async function loadUsers(db: pg.Client, p: SeedParameters): Promise<void> {
+  const passwordHash = await hashPassword(benchPassword); // one argon2id hash shared by every bench user
   await timed(`users (${p.users} + heavy)`, async () => {
     await db.query(
       `insert into users (email, password_hash, name, default_currency)
@@ -80,7 +84,9 @@ async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<vo
        create index on bu (n); analyze bu`,
     );
   });
+}
 
+async function loadAccounts(db: pg.Client): Promise<void> {
   await timed('accounts (3 per user)', () => db.query(
     `insert into accounts (user_id, name, type, currency, opening_balance)
      select u.user_id, a.name, a.type, 'USD', a.opening
@@ -93,7 +99,9 @@ async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<vo
      from accounts group by user_id;
      create index on ua (user_id); analyze ua`,
   ));
+}
 
+async function loadCategories(db: pg.Client): Promise<void> {
   await timed('categories (default taxonomy)', async () => {
     await db.query(
       `insert into categories (user_id, name, kind)
@@ -115,7 +123,9 @@ async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<vo
        create index on uc (user_id, name); analyze uc`,
     );
   });
+}
 
+async function loadMerchants(db: pg.Client): Promise<void> {
   await timed(`merchants (${merchants.length}, Zipf-skewed)`, async () => {
     await db.query(
       `create temp table m as
@@ -132,7 +142,9 @@ async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<vo
        create index on slots (slot); analyze m; analyze slots`,
     );
   });
+}
 
+async function loadRecurring(db: pg.Client, { months, start, minForRecurring }: Period): Promise<void> {
   const amountCase = `case r.ord ${recurring.map((item, i) => `when ${i + 1} then (${item[5]})`).join(' ')} end`;
   await timed('recurring: salaries, rent, bills, interest', () => db.query(
     `insert into transactions (user_id, account_id, currency, date, amount, description, merchant, category_id, categorized_by)
@@ -150,7 +162,9 @@ async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<vo
     [months, recurring.map((r) => r[0]), recurring.map((r) => r[1]), recurring.map((r) => r[2]),
       recurring.map((r) => r[3]), recurring.map((r) => r[4]), start, minForRecurring],
   ));
+}
 
+async function loadCardPayments(db: pg.Client, { months, start, minForRecurring }: Period): Promise<void> {
   await timed('credit-card payments (transfers, 2 legs)', () => db.query(
     `with p as (
        select u.user_id, a.checking, a.card, gen_random_uuid() as transfer_id,
@@ -167,7 +181,9 @@ async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<vo
      where p.date between $3::date and current_date`,
     [months, minForRecurring, start],
   ));
+}
 
+async function loadPurchases(db: pg.Client, p: SeedParameters, { days }: Period): Promise<void> {
   await db.query(
     `update bu set purchases = greatest(0, bu.txns - coalesce(t.n, 0))
      from bu b left join (select user_id, count(*)::int as n from transactions group by user_id) t on t.user_id = b.user_id
@@ -202,7 +218,9 @@ async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<vo
     const hi = Math.min(p.users, lo + batchUsers - 1);
     await timed(`purchases: users ${lo}–${hi}`, () => db.query(purchases, [lo, hi, days, slotCount!.n]));
   }
+}
 
+async function loadBudgets(db: pg.Client, { start }: Period): Promise<void> {
   await timed(`budgets (${budgets.length} per user)`, () => db.query(
     `insert into budgets (user_id, name, category_id, amount, currency, period, start_date, rollover)
      select u.user_id, b.name, c.id, b.amount, 'USD', b.period, date_trunc('month', $6::date)::date, b.rollover
@@ -211,6 +229,20 @@ async function load(db: pg.Client, p: ReturnType<typeof parameters>): Promise<vo
     [budgets.map((b) => b[0]), budgets.map((b) => b[1]), budgets.map((b) => b[2]), budgets.map((b) => b[3]),
       budgets.map((b) => b[4]), start],
   ));
+}
+
+/** Loads everything; `db` is an owner session on the fresh, migrated bench database. */
+async function load(db: pg.Client, p: SeedParameters): Promise<void> {
+  await db.query(`set synchronous_commit = off; set work_mem = '256MB'; set maintenance_work_mem = '1GB'`);
+  const period = await seedPeriod(db, p);
+  await loadUsers(db, p);
+  await loadAccounts(db);
+  await loadCategories(db);
+  await loadMerchants(db);
+  await loadRecurring(db, period);
+  await loadCardPayments(db, period);
+  await loadPurchases(db, p, period);
+  await loadBudgets(db, period);
   await timed('vacuum (analyze)', () => db.query('vacuum (analyze)'));
 }
 

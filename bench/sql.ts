@@ -1,35 +1,55 @@
-// SQL shared by the floor and the query plans: the API's list, get and create (as in
-// src/features/transactions/queries.ts) and the naive spending report.
+// The statements the floor runs and the plans explain. The API's own are built by its query
+// modules, so the bench measures exactly what the API sends; only the naive spending report, which
+// the API does not run, is written here.
+import type { DayRange } from '../src/calendar.ts';
+import { spendingStatement, type SpendingGrouping } from '../src/features/reports/queries.ts';
+import {
+  findTransactionStatement,
+  insertTransactionsStatement,
+  listTransactionsStatement,
+  type NewTransaction,
+} from '../src/features/transactions/queries.ts';
+import { defaultPageLimit } from '../src/limits.ts';
 
-export const transactionColumns = `id, account_id, date, amount, currency, description, merchant, category_id,
-  categorized_by, notes, tags, external_id, status, transfer_id, created_at, updated_at`;
+/** A statement as node-postgres takes it. */
+export type PgStatement = { text: string; values: unknown[] };
 
-export const listFirstPageSql = `select ${transactionColumns} from transactions
-  where user_id = $1 order by date desc, id desc limit 51`;
+/** Slonik numbers its placeholders `$slonik_N`; it rewrites them to `$N` before sending, and so does this. */
+export function forPg(statement: { sql: string; values: readonly unknown[] }): PgStatement {
+  return { text: statement.sql.replaceAll('$slonik_', '$'), values: [...statement.values] };
+}
 
-export const listAfterCursorSql = `select ${transactionColumns} from transactions
-  where user_id = $1 and (date, id) < ($2::date, $3::uuid) order by date desc, id desc limit 51`;
+/** The API's transaction list as a client first asks for it: no filters, the default page size. */
+export function listFirstPage(userId: string): PgStatement {
+  return forPg(listTransactionsStatement(userId, {}, { limit: defaultPageLimit, after: undefined }));
+}
 
-export const getByIdSql = `select ${transactionColumns} from transactions where user_id = $1 and id = $2`;
+/** The same list from a cursor's keyset (date, id) on. */
+export function listAfterCursor(userId: string, keyset: [string, string]): PgStatement {
+  return forPg(listTransactionsStatement(userId, {}, { limit: defaultPageLimit, after: keyset }));
+}
 
-export const createSql = `insert into transactions (user_id, account_id, currency, date, amount, description, merchant,
-    category_id, categorized_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning ${transactionColumns}`;
+export function getById(userId: string, id: string): PgStatement {
+  return forPg(findTransactionStatement(userId, id));
+}
+
+/** The API's create: one row through the batch insert, which takes the currency from the account. */
+export function createOne(userId: string, row: NewTransaction): PgStatement {
+  return forPg(insertTransactionsStatement(userId, [row], 'fail'));
+}
+
+/** The API's spending report in the user's default currency, over all accounts. */
+export function spendingReport(userId: string, groupBy: SpendingGrouping, range: DayRange): PgStatement {
+  return forPg(spendingStatement(groupBy, { userId, currency: null, accountId: undefined }, range));
+}
 
 /** Spending by category straight over the transactions table: what a report costs without aggregates. */
-export const naiveSpendingSql = `select c.id as category_id, c.name, t.currency, -sum(t.amount) as spent, count(*) as transactions
+export function naiveSpending(userId: string, range: DayRange): PgStatement {
+  return {
+    text: `select c.id as category_id, c.name, t.currency, -sum(t.amount) as spent, count(*) as transactions
   from transactions t join categories c on c.id = t.category_id and c.user_id = t.user_id
   where t.user_id = $1 and t.date between $2 and $3 and c.kind = 'expense' and t.transfer_id is null
-  group by c.id, c.name, t.currency order by spent desc`;
-
-/** The spending report's read of whole months (src/features/reports/queries.ts, categoryTotals + totalsPerCategory). */
-export const reportWholeMonthsSql = `select category_id, sum(total) as total, sum(count) as count from monthly_category_totals
-  where user_id = $1 and currency = 'USD' and month >= $2::date and month < $3::date group by category_id`;
-
-/** The spending report's read of one partial month at an edge of the range, from the transactions. */
-export const reportEdgeSql = `select category_id, account_id, sum(amount), count(*)::int from transactions
-  where user_id = $1 and date between $2::date and $3::date and currency = 'USD' and transfer_id is null
-  group by 1, 2`;
-
-/** The merchant report's read of whole months (src/features/reports/queries.ts, merchantTotals), summed before the join. */
-export const reportMerchantMonthsSql = `select category_id, merchant, sum(total) as total, sum(count) as count from monthly_merchant_totals
-  where user_id = $1 and currency = 'USD' and month >= $2::date and month < $3::date group by category_id, merchant`;
+  group by c.id, c.name, t.currency order by spent desc`,
+    values: [userId, range.from, range.to],
+  };
+}

@@ -265,6 +265,7 @@ CREATE TABLE public.users (
   default_currency character(3) NOT NULL,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  token_generation integer DEFAULT 0 NOT NULL,
   CONSTRAINT users_pkey PRIMARY KEY (id),
   CONSTRAINT users_email_key UNIQUE (email),
   CONSTRAINT users_email_lowercase CHECK ((email = lower(email))),
@@ -285,13 +286,13 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION public.app_begin_session(uid uuid)
+CREATE OR REPLACE FUNCTION public.app_begin_session(uid uuid, generation integer)
  RETURNS boolean
  LANGUAGE plpgsql
 AS $function$
 begin
   perform set_config('app.user_id', uid::text, false);
-  return exists (select 1 from users where id = uid);
+  return exists (select 1 from users where id = uid and (generation is null or token_generation = generation));
 end
 $function$;
 
@@ -320,12 +321,12 @@ REVOKE EXECUTE ON FUNCTION public.auth_api_key_user(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.auth_api_key_user(text) TO spendsense_app;
 
 CREATE OR REPLACE FUNCTION public.auth_user_by_email(lookup_email text)
- RETURNS TABLE(id uuid, password_hash text)
+ RETURNS TABLE(id uuid, password_hash text, token_generation integer)
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'public'
 AS $function$
-    select u.id, u.password_hash from users u where u.email = lower(lookup_email)
+    select u.id, u.password_hash, u.token_generation from users u where u.email = lower(lookup_email)
   $function$;
 REVOKE EXECUTE ON FUNCTION public.auth_user_by_email(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.auth_user_by_email(text) TO spendsense_app;

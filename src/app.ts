@@ -10,7 +10,7 @@ import type { OperationEntry, OperationId } from './http/operation.ts';
 import { problems } from './http/problems.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { deferredProblem } from './http/upload.ts';
+import { deferredProblem } from './http/deferred-problem.ts';
 import { fieldErrors } from './http/validation-errors.ts';
 import { operations } from './operations.ts';
 import type { AppServices } from './services.ts';

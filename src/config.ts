@@ -87,3 +87,23 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
   };
 }
+
+/** How long Node's HTTP server waits on a client. Kept out of Config: only server.ts reads it. */
+export type HttpTimeouts = { headersMs: number; requestMs: number; keepAliveMs: number };
+
+/**
+ * Headers arrive in one packet from any real client, so 10 s is generous and ends a slowloris
+ * early. A whole request may take 120 s: the largest body, a 20 MiB statement, still fits at
+ * 1.4 Mbit/s (a poor ADSL uplink; 4G and cable upload at 5–50). Keep-alive outlasts the ALB's
+ * 60 s idle timeout, so the load balancer, never Node, closes an idle connection (otherwise a
+ * request can meet a socket Node is closing, and the ALB answers 502).
+ */
+export function loadHttpTimeouts(env: Env = process.env): HttpTimeouts {
+  const headers = integer(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', 10, 1, 600);
+  const request = integer(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 120, 1, 3600);
+  if (headers > request) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_SECONDS must not exceed HTTP_REQUEST_TIMEOUT_SECONDS');
+  }
+  const keepAlive = integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 3600);
+  return { headersMs: headers * 1000, requestMs: request * 1000, keepAliveMs: keepAlive * 1000 };
+}

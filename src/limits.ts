@@ -19,7 +19,23 @@ export const maxStatementBytes = 20 * 1024 * 1024;
 /** Longest texts a transaction keeps (the Transaction schema's maxLength). */
 export const transactionTextLimits = { description: 500, merchant: 200, notes: 2000, externalId: 200 } as const;
 
+/**
+ * Sign-in throttling: failures are counted per key in a fixed window, and a key at its limit is
+ * blocked. Few per account (guessing one password), more per address (a shared NAT). The contract
+ * promises only a 429 with Retry-After, not these numbers.
+ */
+export const signInThrottle = { failuresPerEmail: 5, failuresPerAddress: 50, windowMinutes: 15, blockMinutes: 15 } as const;
+
 /** As a person reads a byte limit: "1 MiB", "20 MiB". */
 export function mebibytes(bytes: number): string {
   return `${bytes / 1024 / 1024} MiB`;
 }
+
+/** How far a report reaches: a spending report's `to` at most 20 years after its `from`, a cash flow at most 120 months. */
+export const reportSpans = { spendingYears: 20, cashFlowMonths: 120 } as const;
+
+/** How many items a list answers when the request names no `limit` (the Limit parameter's default). */
+export const defaultPageLimit = 50;
+
+/** What an import's answer lists at most (the Import schema's maxItems): rows it reports on, and dry-run preview rows. */
+export const importAnswerLimits = { errors: 100, preview: 20 } as const;

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
-import { pagesOf } from './helpers/pages.ts';
+import { badPageQueries, pagesOf } from './helpers/pages.ts';
 import { asOwner } from './helpers/database.ts';
-import { expectUnauthorized, expectValidationProblem } from './helpers/expectations.ts';
+import { expectUnauthorized, expectValidationProblem, expectUnprocessable } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -70,9 +70,7 @@ describe('POST /v1/api-keys', () => {
   it('answers 422 to an expires_at in the past, and creates no key', async () => {
     const { token } = await signUp(t.api);
     const response = await t.api.post('/v1/api-keys', { name: 'Already over', expires_at: new Date(Date.now() - 60_000).toISOString() }, { token });
-    expect(response.status).toBe(422);
-    expect(response.body).toMatchObject({ type: '/problems/unprocessable', status: 422 });
-    expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer: '#/expires_at' }));
+    expectUnprocessable(response, { pointer: '#/expires_at' });
     expect(await listKeys(token)).toEqual([]);
   });
 
@@ -234,8 +232,6 @@ describe('DELETE /v1/api-keys/{id}', () => {
 });
 
 describe('GET /v1/api-keys', () => {
-  const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
   it('pages through 5 keys 2 at a time, oldest first, without repeats or gaps', async () => {
     const { token } = await signUp(t.api);
     const created: ApiKeyWithSecret[] = [];
@@ -258,15 +254,7 @@ describe('GET /v1/api-keys', () => {
     expect(response.body).toEqual({ data: [], next_cursor: null });
   });
 
-  it.each([
-    { case: 'limit=0', query: 'limit=0', parameter: 'limit' },
-    { case: 'limit=201', query: 'limit=201', parameter: 'limit' },
-    { case: 'limit=abc', query: 'limit=abc', parameter: 'limit' },
-    { case: 'an unknown parameter', query: 'sort=name', parameter: 'sort' },
-    { case: 'a cursor of characters outside base64url', query: 'cursor=%21%21not*a*cursor', parameter: 'cursor' },
-    { case: 'a cursor of random base64url bytes', query: `cursor=${randomBytes(24).toString('base64url')}`, parameter: 'cursor' },
-    { case: 'a cursor of JSON the list never issues', query: `cursor=${base64url({ after: 'everything' })}`, parameter: 'cursor' },
-  ])('answers 400 naming the parameter for $case', async ({ query, parameter }) => {
+  it.each(badPageQueries)('answers 400 naming the parameter for $case', async ({ query, parameter }) => {
     const { token } = await signUp(t.api);
     expectValidationProblem(await t.api.get(`/v1/api-keys?${query}`, { token }), { parameter, in: 'query' });
   });

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { sql } from '../src/db/sql.ts';
 import { signUp, startTestApp, testConfig, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
-import { type Answer, expectUnauthorized, expectValidationProblem } from './helpers/expectations.ts';
+import { base64url, expectUnauthorized, expectValidationProblem, problemShape, expectConflict } from './helpers/expectations.ts';
+import { uniqueEmail } from './helpers/factories.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -13,10 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-
 const password = 'correct horse battery staple';
-/** An address no other test uses. */
-const uniqueEmail = (prefix = 'user') => `${prefix}-${randomUUID()}@example.com`;
 
 /** A token shaped like the app's own, signed with `secret`; `exp` in seconds since the epoch. */
 function accessToken(subject: string, options: { exp?: number; secret?: string; issuer?: string; audience?: string } = {}) {
@@ -31,7 +29,6 @@ function accessToken(subject: string, options: { exp?: number; secret?: string; 
     .sign(new TextEncoder().encode(options.secret ?? testConfig.jwtSecret));
 }
 
-const segment = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const decodeSegment = (value: string) => JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 describe('POST /v1/auth/signup', () => {
@@ -65,8 +62,7 @@ describe('POST /v1/auth/signup', () => {
     const email = uniqueEmail('twice');
     expect((await t.api.post('/v1/auth/signup', { email, password })).status).toBe(201);
     const again = await t.api.post('/v1/auth/signup', { email: email.toUpperCase(), password: 'another password entirely' });
-    expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ type: '/problems/conflict', status: 409 });
+    expectConflict(again);
     expect((await t.api.post('/v1/auth/token', { email, password })).status).toBe(200);
   });
 
@@ -117,16 +113,6 @@ describe('POST /v1/auth/token', () => {
     userId = signup.user.id;
     const account = await t.api.post('/v1/accounts', { name: 'Wallet', type: 'cash', currency: 'USD' }, { token: signup.token });
     accountId = account.body.id;
-  });
-
-  /** The parts of a problem that do not vary per request. */
-  const problemShape = (response: Answer) => ({
-    status: response.status,
-    type: response.body.type,
-    title: response.body.title,
-    detail: response.body.detail,
-    errors: response.body.errors,
-    authenticate: response.headers['www-authenticate'],
   });
 
   it('answers a Bearer token for the right password, and the token acts as that user', async () => {
@@ -181,13 +167,13 @@ describe('bearer tokens on /v1', () => {
 
   it('answers 401 to a token with alg "none"', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const unsigned = `${segment({ alg: 'none', typ: 'JWT' })}.${segment({ sub: userId, iss: 'spendsense', aud: 'spendsense-api', iat: now, exp: now + 600 })}.`;
+    const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: userId, iss: 'spendsense', aud: 'spendsense-api', iat: now, exp: now + 600 })}.`;
     expectUnauthorized(await listWith(unsigned));
   });
 
   it('answers 401 to a token whose payload was changed after signing', async () => {
     const [header, payload, signature] = token.split('.') as [string, string, string];
-    const tampered = `${header}.${segment({ ...decodeSegment(payload), sub: otherUserId })}.${signature}`;
+    const tampered = `${header}.${base64url({ ...decodeSegment(payload), sub: otherUserId })}.${signature}`;
     expectUnauthorized(await listWith(tampered));
   });
 

@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { periodContaining } from '../src/features/budgets/periods.ts';
 import { startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { pagesOf } from './helpers/pages.ts';
-import { newUser, uniqueName, type TestUser } from './helpers/factories.ts';
+import { factoriesFor, uniqueName, type TestUser } from './helpers/factories.ts';
 import { asOwner } from './helpers/database.ts';
-import { type Answer, base64url, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
+import { base64url, problemShape, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -21,26 +21,14 @@ type Kind = 'expense' | 'income' | 'transfer';
 
 const groceries = { name: 'Groceries', amount: 60000, period: 'monthly', start_date: '2026-01-01' };
 
+const { newUser, createAccount } = factoriesFor(() => t);
 
-
-async function createAccount(owner: User, currency: string): Promise<string> {
-  const response = await t.api.post('/v1/accounts', { name: uniqueName('Account'), type: 'checking', currency }, { token: owner.token });
-  expect(response.status).toBe(201);
-  return response.body.id as string;
-}
-
-/** A category through the API; inserted as the owner if the categories API cannot (yet). */
+/** The id of a new category: a group of `kind`, or a child of `parent_id` (which takes the group's kind). */
 async function createCategory(owner: User, fields: { name?: string; kind?: Kind; parent_id?: string }): Promise<string> {
   const body = { name: uniqueName(fields.name ?? 'Category'), ...(fields.kind ? { kind: fields.kind } : {}), ...(fields.parent_id ? { parent_id: fields.parent_id } : {}) };
   const response = await t.api.post('/v1/categories', body, { token: owner.token });
-  if (response.status === 201) return response.body.id as string;
-  const kind = fields.kind ?? (await asOwner<{ kind: Kind }>(t.database.url, 'select kind from categories where id = $1', [fields.parent_id])).rows[0]!.kind;
-  const inserted = await asOwner<{ id: string }>(
-    t.database.url,
-    'insert into categories (user_id, name, kind, parent_id) values ($1, $2, $3, $4) returning id',
-    [owner.id, body.name, kind, fields.parent_id ?? null],
-  );
-  return inserted.rows[0]!.id;
+  expect(response.status).toBe(201);
+  return response.body.id as string;
 }
 
 type Row = { account: string; currency: string; date: string; amount: number; category: string | null; transfer?: boolean };
@@ -84,7 +72,7 @@ async function statusOf(owner: User, id: string, date: string): Promise<Status> 
 
 describe('POST /v1/budgets', () => {
   it("creates an all-spending budget in the user's default currency with the documented defaults", async () => {
-    const owner = await newUser(t.api, { default_currency: 'EUR' });
+    const owner = await newUser({ default_currency: 'EUR' });
     const response = await t.api.post('/v1/budgets', { ...groceries, name: '  Everything \t' }, { token: owner.token });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
@@ -102,7 +90,7 @@ describe('POST /v1/budgets', () => {
   });
 
   it('creates a category budget with every field given', async () => {
-    const owner = await newUser(t.api);
+    const owner = await newUser();
     const category = await createCategory(owner, { name: 'Food', kind: 'expense' });
     const body = { name: 'Food', category_id: category, amount: 10 ** 15, currency: 'JPY', period: 'weekly', start_date: '2024-02-29', rollover: true, alert_threshold: 0 };
     const response = await t.api.post('/v1/budgets', body, { token: owner.token });
@@ -114,7 +102,7 @@ describe('POST /v1/budgets', () => {
   describe('rejects a body that breaks the contract with a 400 naming the field', () => {
     let owner: User;
     beforeAll(async () => {
-      owner = await newUser(t.api);
+      owner = await newUser();
     });
 
     it.each([
@@ -145,7 +133,7 @@ describe('POST /v1/budgets', () => {
   });
 
   it("answers 422 naming category_id for another user's category or an unknown one, creating nothing", async () => {
-    const [owner, other] = [await newUser(t.api), await newUser(t.api)];
+    const [owner, other] = [await newUser(), await newUser()];
     const foreign = await createCategory(other, { kind: 'expense' });
     for (const category_id of [foreign, randomUUID()]) {
       const response = await t.api.post('/v1/budgets', { ...groceries, category_id }, { token: owner.token });
@@ -156,7 +144,7 @@ describe('POST /v1/budgets', () => {
   });
 
   it('answers 400 naming start_date for a date outside 1900–2199', async () => {
-    const owner = await newUser(t.api);
+    const owner = await newUser();
     const response = await t.api.post('/v1/budgets', { ...groceries, start_date: '1899-12-31' }, { token: owner.token });
     expect(response.status).toBe(400);
     expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer: '#/start_date' }));
@@ -166,7 +154,7 @@ describe('POST /v1/budgets', () => {
     const post = (owner: User, body: unknown, key: string) => t.api.post('/v1/budgets', body, { token: owner.token, headers: { 'Idempotency-Key': key } });
 
     it('replays the first answer to the same key and body, and creates one budget', async () => {
-      const owner = await newUser(t.api);
+      const owner = await newUser();
       const key = randomUUID();
       const first = await post(owner, groceries, key);
       const second = await post(owner, groceries, key);
@@ -175,7 +163,7 @@ describe('POST /v1/budgets', () => {
     });
 
     it('answers 422 to the same key with a different body', async () => {
-      const owner = await newUser(t.api);
+      const owner = await newUser();
       const key = randomUUID();
       expect((await post(owner, groceries, key)).status).toBe(201);
       const second = await post(owner, { ...groceries, amount: 1 }, key);
@@ -187,7 +175,7 @@ describe('POST /v1/budgets', () => {
 
 describe('GET /v1/budgets', () => {
   it('pages through 5 budgets 2 at a time, oldest first, without repeats or gaps', async () => {
-    const owner = await newUser(t.api);
+    const owner = await newUser();
     const created: Budget[] = [];
     for (let index = 0; index < 5; index += 1) created.push(await createBudget(owner));
     const pages = await pagesOf<Budget>(t.api, '/v1/budgets?limit=2', owner.token, 10);
@@ -206,7 +194,7 @@ describe('GET /v1/budgets', () => {
     { case: 'a cursor of JSON the list never issues', query: `cursor=${base64url({ after: 1 })}`, parameter: 'cursor' },
     { case: 'a cursor naming year 0000', query: `cursor=${base64url(['0000-01-01T00:00:00.000Z', randomUUID()])}`, parameter: 'cursor' },
   ])('answers 400 naming the parameter for $case', async ({ query, parameter }) => {
-    const owner = await newUser(t.api);
+    const owner = await newUser();
     for (const path of ['/v1/budgets', '/v1/budgets/status']) {
       expectValidationProblem(await t.api.get(`${path}?${query}`, { token: owner.token }), { parameter, in: 'query' });
     }
@@ -216,7 +204,7 @@ describe('GET /v1/budgets', () => {
 describe('GET, PATCH and DELETE /v1/budgets/{id}', () => {
   let owner: User;
   beforeAll(async () => {
-    owner = await newUser(t.api);
+    owner = await newUser();
   });
 
   it('answers the budget with the ETag it was created with', async () => {
@@ -254,7 +242,7 @@ describe('GET, PATCH and DELETE /v1/budgets/{id}', () => {
   });
 
   it("answers 422 to a PATCH naming another user's category, changing nothing", async () => {
-    const other = await newUser(t.api);
+    const other = await newUser();
     const foreign = await createCategory(other, { kind: 'expense' });
     const before = await createBudget(owner);
     const response = await t.api.patch(`/v1/budgets/${before.id}`, { category_id: foreign }, { token: owner.token });
@@ -329,13 +317,11 @@ describe("another user's budget", () => {
   let budget: Budget;
   let etag: string;
   beforeAll(async () => {
-    [owner, intruder] = [await newUser(t.api), await newUser(t.api)];
+    [owner, intruder] = [await newUser(), await newUser()];
     budget = await createBudget(owner);
     etag = (await t.api.get(`/v1/budgets/${budget.id}`, { token: owner.token })).headers.etag as string;
     await createBudget(intruder);
   });
-
-  const problemShape = (response: Answer) => ({ status: response.status, type: response.body.type, detail: response.body.detail });
 
   it('answers 404 to GET, PATCH, DELETE and status, exactly like a missing id, and stays unchanged', async () => {
     const missing = await t.api.get(`/v1/budgets/${randomUUID()}`, { token: intruder.token });
@@ -377,8 +363,8 @@ describe('budget status', () => {
   let everything: Budget;
 
   beforeAll(async () => {
-    owner = await newUser(t.api);
-    [usd, eur] = [await createAccount(owner, 'USD'), await createAccount(owner, 'EUR')];
+    owner = await newUser();
+    [usd, eur] = [(await createAccount(owner, { currency: 'USD' })).id, (await createAccount(owner, { currency: 'EUR' })).id];
     category.food = await createCategory(owner, { name: 'Food', kind: 'expense' });
     category.groceries = await createCategory(owner, { name: 'Groceries', parent_id: category.food });
     category.restaurants = await createCategory(owner, { name: 'Restaurants', parent_id: category.food });
@@ -502,7 +488,7 @@ describe('budget status', () => {
   });
 
   it('shows an empty page to a user without budgets', async () => {
-    const response = await t.api.get('/v1/budgets/status', { token: (await newUser(t.api)).token });
+    const response = await t.api.get('/v1/budgets/status', { token: (await newUser()).token });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ data: [], next_cursor: null });
   });
@@ -513,8 +499,8 @@ describe('budget status over random ledgers', () => {
   type Generated = { amount: number; day: number; where: Where; transfer: boolean; currency: 'USD' | 'EUR' };
 
   it('spends and carries over exactly what a plain sum over the rows gives', async () => {
-    const owner = await newUser(t.api);
-    const accounts = { USD: await createAccount(owner, 'USD'), EUR: await createAccount(owner, 'EUR') };
+    const owner = await newUser();
+    const accounts = { USD: (await createAccount(owner, { currency: 'USD' })).id, EUR: (await createAccount(owner, { currency: 'EUR' })).id };
     const group = await createCategory(owner, { name: 'Household', kind: 'expense' });
     const ids: Record<Where, string | null> = {
       group,

@@ -1,13 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from '../src/db/sql.ts';
 import { defaultCategories, transfersGroupName } from '../src/features/categories/defaults.ts';
 import { seedDefaultCategories } from '../src/features/categories/queries.ts';
 import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
-import { uniqueName } from './helpers/factories.ts';
-import { pagesOf } from './helpers/pages.ts';
+import { factoriesFor, uniqueName } from './helpers/factories.ts';
+import { badPageQueries, pagesOf } from './helpers/pages.ts';
 import { asOwner } from './helpers/database.ts';
-import { type Answer, base64url, expectConflict, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
+import { type Answer, base64url, problemShape, expectConflict, expectUnauthorized, expectUnprocessable, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
 
 let t: TestApp;
 let token: string;
@@ -19,12 +19,8 @@ afterAll(() => t.close());
 
 type Category = Schema<'Category'>;
 
-
-/** A fresh user: sign-up may or may not give it the default taxonomy, so tests never assume either. */
-async function newUser(): Promise<{ token: string; id: string }> {
-  const { token: owner, user } = await signUp(t.api);
-  return { token: owner, id: user.id };
-}
+// A new user comes with the default taxonomy: sign-up seeds it (seedDefaultCategories).
+const { newUser, createAccount } = factoriesFor(() => t);
 
 async function createGroup(owner: string, fields: Record<string, unknown> = {}): Promise<Category> {
   const response = await t.api.post('/v1/categories', { name: uniqueName('Group'), kind: 'expense', ...fields }, { token: owner });
@@ -46,20 +42,6 @@ async function listAll(owner: string, query = 'limit=200'): Promise<Category[]> 
 
 async function fetchCategory(owner: string, id: string): Promise<Answer> {
   return t.api.get(`/v1/categories/${id}`, { token: owner });
-}
-
-/** A 422 whose `errors` include each expected entry. */
-function expectUnprocessable(response: Answer, ...expected: Record<string, unknown>[]): void {
-  expect(response.status).toBe(422);
-  expect(response.body).toMatchObject({ type: '/problems/unprocessable', status: 422 });
-  for (const error of expected) expect(response.body.errors).toContainEqual(expect.objectContaining(error));
-}
-
-/** A USD account made through the API, to hang owner-inserted transactions on. */
-async function createAccount(owner: string): Promise<string> {
-  const response = await t.api.post('/v1/accounts', { name: uniqueName('Account'), type: 'checking', currency: 'USD' }, { token: owner });
-  expect(response.status).toBe(201);
-  return response.body.id as string;
 }
 
 /** A transaction inserted as the database owner (the transactions API is not needed for these tests). */
@@ -275,16 +257,10 @@ describe('GET /v1/categories', () => {
   });
 
   it.each([
-    { case: 'limit=0', query: 'limit=0', parameter: 'limit' },
-    { case: 'limit=201', query: 'limit=201', parameter: 'limit' },
-    { case: 'limit=abc', query: 'limit=abc', parameter: 'limit' },
+    ...badPageQueries,
     { case: 'kind=savings', query: 'kind=savings', parameter: 'kind' },
     { case: 'a parent_id that is not a uuid', query: 'parent_id=food', parameter: 'parent_id' },
     { case: 'archived=maybe', query: 'archived=maybe', parameter: 'archived' },
-    { case: 'an unknown parameter', query: 'sort=name', parameter: 'sort' },
-    { case: 'a cursor of characters outside base64url', query: 'cursor=%21%21not*a*cursor', parameter: 'cursor' },
-    { case: 'a cursor of random base64url bytes', query: `cursor=${randomBytes(24).toString('base64url')}`, parameter: 'cursor' },
-    { case: 'a cursor of JSON the list never issues', query: `cursor=${base64url({ after: 'everything' })}`, parameter: 'cursor' },
     { case: 'a cursor whose id is not a uuid', query: `cursor=${base64url(['2026-01-05T09:30:00.000Z', 'nope'])}`, parameter: 'cursor' },
     { case: 'a cursor over 512 characters', query: `cursor=${'A'.repeat(513)}`, parameter: 'cursor' },
   ])('answers 400 naming the parameter for $case', async ({ query, parameter }) => {
@@ -493,7 +469,7 @@ describe('DELETE /v1/categories/{id}', () => {
   let accountId: string;
   beforeAll(async () => {
     owner = await newUser();
-    accountId = await createAccount(owner.token);
+    accountId = (await createAccount(owner)).id;
   });
 
   it('answers 204, after which the category answers 404 and is gone from the list', async () => {
@@ -686,8 +662,6 @@ describe("another user's category", () => {
     etag = (await fetchCategory(owner, child.id)).headers.etag as string;
   });
 
-  const problemShape = (response: Answer) => ({ status: response.status, type: response.body.type, title: response.body.title, detail: response.body.detail });
-
   it('answers 404 (not 403) to GET, exactly like an id that does not exist', async () => {
     const response = await fetchCategory(intruder, child.id);
     const missing = await fetchCategory(intruder, randomUUID());
@@ -751,9 +725,7 @@ describe('authentication on every categories operation', () => {
     { method: 'PATCH', path: `/v1/categories/${someId}`, body: { name: 'x' } },
     { method: 'DELETE', path: `/v1/categories/${someId}`, body: undefined },
   ] as const)('answers $method $path 401 without a token', async ({ method, path, body }) => {
-    const response = await t.api.call(method, path, { body });
-    expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toMatch(/^Bearer\b/);
+    expectUnauthorized(await t.api.call(method, path, { body }));
   });
 });
 
@@ -788,7 +760,7 @@ describe('seedDefaultCategories', () => {
 
   it('gives a user the default taxonomy: every group with its kind and categories, nothing else', async () => {
     const user = await newUser();
-    // Sign-up may already seed the defaults; start from none so the seed itself is what is tested.
+    // Sign-up has already seeded the defaults; start from none so the seed itself is what is tested.
     await asOwner(t.database.url, 'delete from categories where user_id = $1', [user.id]);
     expect(await listAll(user.token)).toEqual([]);
 
@@ -811,10 +783,9 @@ describe('seedDefaultCategories', () => {
     expect(await listAll(second.token)).toEqual([own]);
   });
 
-  it('a new user starts with either no categories or exactly the defaults (once sign-up seeds them)', async () => {
+  it('is what sign-up gives a new user: exactly the default taxonomy', async () => {
     const user = await newUser();
-    const categories = await listAll(user.token);
-    if (categories.length > 0) expect(taxonomyOf(categories)).toEqual(expected);
+    expect(taxonomyOf(await listAll(user.token))).toEqual(expected);
   });
 
   it('has a well-formed taxonomy: unique names per group, valid lengths, a transfers group of kind transfer', () => {

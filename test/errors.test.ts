@@ -6,6 +6,7 @@ import { appRole, createDatabasePool } from '../src/db/pool.ts';
 import { sql } from '../src/db/sql.ts';
 import { Problem } from '../src/http/problems.ts';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { expectConflict } from './helpers/expectations.ts';
 import { asOwner } from './helpers/database.ts';
 
 let t: TestApp;
@@ -139,8 +140,7 @@ describe('error answers over HTTP', () => {
   it('answers a second signup with the same email with 409 conflict, naming no constraint or SQL', async () => {
     const { email } = await signUp(t.api);
     const response = await t.api.post('/v1/auth/signup', { email, password: 'correct horse battery' });
-    expect(response.status).toBe(409);
-    expect(response.body).toMatchObject({ type: '/problems/conflict' });
+    expectConflict(response);
     expectNoInternals(response.text);
   });
 
@@ -149,8 +149,7 @@ describe('error answers over HTTP', () => {
     const account = { name: 'Rainy day', type: 'savings', currency: 'USD' };
     expect((await t.api.post('/v1/accounts', account, { token })).status).toBe(201);
     const response = await t.api.post('/v1/accounts', { ...account, name: 'RAINY DAY' }, { token });
-    expect(response.status).toBe(409);
-    expect(response.body).toMatchObject({ type: '/problems/conflict', status: 409 });
+    expectConflict(response);
     expectNoInternals(response.text);
   });
 

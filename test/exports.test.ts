@@ -2,12 +2,11 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as factories from './helpers/factories.ts';
-import type { TestAccount, TestUser } from './helpers/factories.ts';
+import { categoryNamed, factoriesFor, type TestAccount, type TestUser } from './helpers/factories.ts';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import { assertContract, signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
-import { pagesOf } from './helpers/pages.ts';
+import { assertContract, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import type { Answer } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,13 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Answer = request.Response;
 type User = TestUser;
-const newUser = () => factories.newUser(t.api);
-const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
 type Account = TestAccount;
 type Transaction = Schema<'Transaction'>;
 type CsvRecord = Record<(typeof columns)[number], string>;
+const { newUser, createAccount, categoriesOf, balanceOf, transactionsOf } = factoriesFor(() => t);
 
 const columns = [
   'id', 'date', 'account_id', 'amount', 'amount_minor', 'currency', 'description', 'merchant',
@@ -38,12 +35,6 @@ async function createBatch(user: User, items: Record<string, unknown>[]): Promis
     created.push(...(response.body.data as Transaction[]));
   }
   return created;
-}
-
-const balanceOf = (user: User, accountId: string) => factories.balanceOf(t.api, user, accountId);
-
-async function listAll(user: User, query: string): Promise<Transaction[]> {
-  return (await pagesOf<Transaction>(t.api, `/v1/transactions?limit=200&${query}`, user.token)).flatMap((page) => page.data);
 }
 
 /** The CSV export, checked as the contract declares it (text/csv; the JSON schemas do not apply). */
@@ -92,8 +83,7 @@ describe('GET /v1/transactions/export', () => {
     jpy = await createAccount(alice, { currency: 'JPY' });
     kwd = await createAccount(alice, { currency: 'KWD' });
     savings = await createAccount(alice);
-    const categories = await t.api.get('/v1/categories?limit=200', { token: alice.token });
-    coffeeId = (categories.body.data as { id: string; name: string }[]).find((category) => category.name === 'Coffee')!.id;
+    coffeeId = categoryNamed(await categoriesOf(alice), 'Coffee', 'Food & Drink').id;
 
     aliceRows = await createBatch(alice, [
       { account_id: usd.id, date: '2026-03-01', amount: -1250, description: 'CARD 4411 BLUE BOTTLE COFFEE SF', merchant: 'Blue Bottle Coffee', category_id: coffeeId, tags: ['work', 'coffee'] },
@@ -231,7 +221,7 @@ describe('GET /v1/transactions/export', () => {
     expect(exported).toHaveLength(aliceRows.length);
     const dates = exported.map((row) => row.date);
     expect(dates).toEqual([...dates].sort());
-    const listed = await listAll(alice, '');
+    const listed = await transactionsOf(alice);
     expect(byId(exported)).toEqual(byId(listed));
     // Text is not neutralized in JSON: it is data, not a spreadsheet.
     expect(exported.find((row) => row.id === aliceRows[4]!.id)).toMatchObject({ description: '=HYPERLINK("http://evil.example","click")', amount: -1999, tags: ['=cmd'] });
@@ -319,7 +309,7 @@ describe('round trip', () => {
       { account_id: source.id, date: '2026-01-12', amount: 1, description: 'INTEREST' },
       { account_id: other.id, date: '2026-01-05', amount: -999, description: 'Not in this account' },
     ]);
-    const sourceRows = await listAll(user, `account_id=${source.id}`);
+    const sourceRows = await transactionsOf(user, `account_id=${source.id}`);
     expect(sourceRows).toHaveLength(9);
 
     const { text } = await exportCsv(user, `account_id=${source.id}`);
@@ -343,12 +333,12 @@ describe('round trip', () => {
     });
     const sorted = (rows: Transaction[]) =>
       rows.map(view).sort((a, b) => a.date.localeCompare(b.date) || a.amount - b.amount || a.description.localeCompare(b.description));
-    const targetRows = await listAll(user, `account_id=${target.id}`);
+    const targetRows = await transactionsOf(user, `account_id=${target.id}`);
     expect(sorted(targetRows)).toEqual(sorted(sourceRows));
     expect(await balanceOf(user, target.id)).toBe(await balanceOf(user, source.id));
 
     expect(await importExport()).toMatchObject({ rows_total: 9, created: 0, duplicates: 9, failed: 0 });
-    expect(await listAll(user, `account_id=${target.id}`)).toHaveLength(9);
+    expect(await transactionsOf(user, `account_id=${target.id}`)).toHaveLength(9);
     expect(await balanceOf(user, target.id)).toBe(await balanceOf(user, source.id));
   });
 
@@ -367,7 +357,7 @@ describe('round trip', () => {
     const response = await request(t.app).post(path).set('Authorization', `Bearer ${user.token}`).attach('file', Buffer.from(text), 'transactions.csv');
     assertContract('POST', path, response);
     expect(response.status).toBe(201);
-    const [row] = await listAll(user, `account_id=${target.id}`);
+    const [row] = await transactionsOf(user, `account_id=${target.id}`);
     expect(row).toMatchObject({ description: 'Two-line\nmemo from the bank', notes: 'line one\nline two' });
   });
 
@@ -382,6 +372,6 @@ describe('round trip', () => {
     assertContract('POST', path, response);
     expect(response.status).toBe(422);
     expect(JSON.stringify(response.body)).toMatch(/USD/);
-    expect(await listAll(user, `account_id=${euros.id}`)).toEqual([]);
+    expect(await transactionsOf(user, `account_id=${euros.id}`)).toEqual([]);
   });
 });

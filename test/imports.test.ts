@@ -7,12 +7,18 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as factories from './helpers/factories.ts';
-import type { TestAccount, TestUser } from './helpers/factories.ts';
+import { factoriesFor, type TestAccount, type TestUser } from './helpers/factories.ts';
 import request from 'supertest';
-import { assertContract, signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { assertContract, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { pagesOf } from './helpers/pages.ts';
+import type { Answer } from './helpers/expectations.ts';
 import { asOwner } from './helpers/database.ts';
+import { enrichTransactions, type Enricher } from '../src/features/imports/enrich.ts';
+import type { StatementItem } from '../src/features/imports/formats/types.ts';
+import { runImport } from '../src/features/imports/pipeline.ts';
+import { rowMapper, type ImportRow } from '../src/features/imports/rows.ts';
+import { insertingWriter, type ImportWriter } from '../src/features/imports/writers.ts';
+import { Problem } from '../src/http/problems.ts';
 
 let t: TestApp;
 let scratch: string;
@@ -25,13 +31,11 @@ afterAll(async () => {
   await t.close();
 });
 
-type Answer = request.Response;
 type User = TestUser;
-const newUser = () => factories.newUser(t.api);
-const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
 type Account = TestAccount;
 type Transaction = Schema<'Transaction'>;
 type ImportRecord = Schema<'Import'>;
+const { newUser, createAccount, transactionsOf } = factoriesFor(() => t);
 
 const fixtures = fileURLToPath(new URL('./fixtures/statements/', import.meta.url));
 const fixture = (name: string) => join(fixtures, name);
@@ -66,10 +70,6 @@ async function imported(user: User, accountId: string, file: string | Buffer, op
 
 function csv(lines: string[]): Buffer {
   return Buffer.from(`${lines.join('\r\n')}\r\n`);
-}
-
-async function listAll(user: User, query: string): Promise<Transaction[]> {
-  return (await pagesOf<Transaction>(t.api, `/v1/transactions?limit=200&${query}`, user.token)).flatMap((page) => page.data);
 }
 
 async function accountOf(user: User, accountId: string): Promise<Account> {
@@ -406,7 +406,7 @@ describe('POST /v1/accounts/{id}/imports: every format', () => {
     if (c.mapping) expect(record.mapping).toEqual(c.mapping);
     if (c.dateFormat) expect(record.date_format).toBe(c.dateFormat);
 
-    const rows = await listAll(user, `account_id=${account.id}`);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
     expect(rows).toHaveLength(c.count);
     for (const row of rows) expect(row).toMatchObject({ account_id: account.id, currency: c.currency });
     for (const expected of c.rows) expect(rows.map(view)).toContainEqual(expected);
@@ -429,7 +429,7 @@ describe('POST /v1/accounts/{id}/imports: every format', () => {
     const csvAccount = await createAccount(user);
     const csvRecord = await imported(user, csvAccount.id, fixture('csv/us-bank.csv'), { name: 'data.ofx' });
     expect(csvRecord).toMatchObject({ format: 'csv', file_name: 'data.ofx', created: 12 });
-    expect(await listAll(user, `account_id=${csvAccount.id}`)).toHaveLength(12);
+    expect(await transactionsOf(user, `account_id=${csvAccount.id}`)).toHaveLength(12);
   });
 
   it('honours an explicit format that fits, and rejects one that does not (422, nothing written)', async () => {
@@ -504,7 +504,7 @@ describe('duplicates', () => {
       const balance = (await accountOf(user, account.id)).balance;
       const again = await imported(user, account.id, fixture(file));
       expect(again).toMatchObject({ rows_total: first.rows_total, created: 0, duplicates: first.rows_total, failed: 0 });
-      expect(await listAll(user, `account_id=${account.id}`)).toHaveLength(first.created);
+      expect(await transactionsOf(user, `account_id=${account.id}`)).toHaveLength(first.created);
       expect((await accountOf(user, account.id)).balance).toBe(balance);
     }
   });
@@ -530,7 +530,7 @@ describe('duplicates', () => {
     expect(await imported(user, account.id, march, { name: 'first.csv' })).toMatchObject({ rows_total: 5, created: 5, duplicates: 0 });
     expect(await imported(user, account.id, overlapping, { name: 'second.csv' })).toMatchObject({ rows_total: 5, created: 2, duplicates: 3 });
 
-    const rows = await listAll(user, `account_id=${account.id}`);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
     expect(rows).toHaveLength(7);
     expect(rows.filter((row) => row.description === 'Coffee Corner' && row.date === '2026-04-03')).toHaveLength(2);
     expect(rows.filter((row) => row.description === 'Coffee Corner' && row.date === '2026-04-04')).toHaveLength(1);
@@ -539,14 +539,14 @@ describe('duplicates', () => {
     // A third statement with a third coffee on that day records just that one.
     const third = csv(['Date,Description,Amount', '2026-04-03,Coffee Corner,-3.50', '2026-04-03,Coffee Corner,-3.50', '2026-04-03,Coffee Corner,-3.50']);
     expect(await imported(user, account.id, third, { name: 'third.csv' })).toMatchObject({ rows_total: 3, created: 1, duplicates: 2 });
-    expect((await listAll(user, `account_id=${account.id}`)).filter((row) => row.date === '2026-04-03' && row.description === 'Coffee Corner')).toHaveLength(3);
+    expect((await transactionsOf(user, `account_id=${account.id}`)).filter((row) => row.date === '2026-04-03' && row.description === 'Coffee Corner')).toHaveLength(3);
   });
 
   it('two identical rows in one file are two transactions', async () => {
     const account = await createAccount(user);
     const file = csv(['Date,Description,Amount', '2026-05-02,Vending machine,-2.00', '2026-05-02,Vending machine,-2.00']);
     expect(await imported(user, account.id, file)).toMatchObject({ rows_total: 2, created: 2, duplicates: 0 });
-    const rows = await listAll(user, `account_id=${account.id}`);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
     expect(rows.map(view)).toEqual([tx({ date: '2026-05-02', amount: -200, description: 'Vending machine' }), tx({ date: '2026-05-02', amount: -200, description: 'Vending machine' })]);
     expect(new Set(rows.map((row) => row.id)).size).toBe(2);
   });
@@ -692,7 +692,7 @@ describe('all or nothing', () => {
         { row: 6, message: 'date "2201-01-01" is out of range (1900-01-01 to 2199-12-31)' },
       ],
     });
-    const rows = await listAll(user, `account_id=${account.id}`);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
     expect(rows.map(view).sort((a, b) => a.date.localeCompare(b.date))).toEqual([
       tx({ date: '2026-03-02', amount: -380, description: 'Bakery Hofmann' }),
       tx({ date: '2026-03-05', amount: -845, description: 'Pharmacy am Markt' }),
@@ -953,6 +953,115 @@ describe('bad input answers 4xx problem+json and writes nothing', () => {
     assertContract('POST', path, response);
     expectProblem(response, 400);
     expect(response.body.errors).toContainEqual(expect.objectContaining({ parameter: 'id', in: 'path' }));
+  });
+});
+
+describe('texts longer than a transaction keeps', () => {
+  it('are cut to the contract’s limits and reported per row, in dry runs and real imports alike', async () => {
+    const user = await newUser();
+    const account = await createAccount(user);
+    const longDescription = `Long ${'d'.repeat(607)}`;
+    const longNotes = 'n'.repeat(2100);
+    const file = csv(['Date,Description,Amount,Memo', `2026-07-01,${longDescription},-1.00,`, '2026-07-02,Short,-2.00,fine', `2026-07-03,Both,-3.00,${longNotes}`]);
+    const expectedErrors = [
+      { row: 2, message: 'description has 612 characters; the first 500 were kept' },
+      { row: 4, message: 'notes has 2100 characters; the first 2000 were kept' },
+    ];
+
+    const dry = await upload(user, account.id, file, { fields: { dry_run: 'true' } });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ rows_total: 3, created: 3, failed: 0, errors: expectedErrors });
+    expect(dry.body.preview[0].description).toBe(longDescription.slice(0, 500));
+
+    const record = await imported(user, account.id, file);
+    expect(record).toMatchObject({ rows_total: 3, created: 3, duplicates: 0, failed: 0, errors: expectedErrors });
+    expect((await t.api.get(`/v1/imports/${record.id}`, { token: user.token })).body.errors).toEqual(expectedErrors);
+    const rows = await transactionsOf(user, `account_id=${account.id}`);
+    expect(rows.find((row) => row.date === '2026-07-01')!.description).toBe(longDescription.slice(0, 500));
+    expect(rows.find((row) => row.date === '2026-07-03')!.notes).toBe(longNotes.slice(0, 2000));
+  });
+
+  it('do not count as bad rows: an aborting import lists only the rows it cannot read', async () => {
+    const user = await newUser();
+    const account = await createAccount(user);
+    const file = csv(['Date,Description,Amount', `2026-07-01,${'x'.repeat(600)},-1.00`, '2026-07-02,Bad amount,-1.001']);
+    const response = await upload(user, account.id, file);
+    expectProblem(response, 422);
+    expect(response.body.errors).toEqual([{ in: 'file', row: 3, message: expect.stringMatching(/3 decimals/) }]);
+    await expectNothingWritten(user, account);
+  });
+});
+
+describe('the import pipeline', () => {
+  const accountId = randomUUID();
+  async function* statementOf(count: number, badRow?: number): AsyncGenerator<StatementItem> {
+    for (let row = 2; row < count + 2; row += 1) {
+      if (row === badRow) yield { kind: 'error', value: { row, message: 'not a real day' } };
+      else yield { kind: 'row', value: { row, date: '2026-01-01', amount: -row, description: `Row ${row}`, payee: null, memo: null, externalId: null } };
+    }
+  }
+  /** Keeps every chunk it is given, in memory. */
+  function keepingWriter(): ImportWriter & { chunks: ImportRow[][]; settled: number } {
+    const chunks: ImportRow[][] = [];
+    const writer = {
+      chunks,
+      settled: 0,
+      write: async (rows: ImportRow[]) => void chunks.push(rows),
+      finish: async () => ({ created: chunks.flat().length, duplicates: 0 }),
+      settle: async () => void (writer.settled += 1),
+    };
+    return writer;
+  }
+
+  it('enriches every chunk, the last short one included, before the writer sees it', async () => {
+    const seen: number[] = [];
+    const enrich: Enricher = async (transactions) => {
+      seen.push(transactions.length);
+      return transactions.map((transaction) => ({ ...transaction, merchant: `enriched ${transaction.description}` }));
+    };
+    const writer = keepingWriter();
+    const counts = await runImport(statementOf(12_001), { map: rowMapper(accountId, null), enrich, writer, abortOnError: true });
+    expect(seen).toEqual([5000, 5000, 2001]);
+    expect(writer.chunks.map((chunk) => chunk.length)).toEqual([5000, 5000, 2001]);
+    expect(writer.chunks.flat().every((entry) => entry.transaction.merchant === `enriched Row ${entry.row}`)).toBe(true);
+    expect(counts).toEqual({ rowsTotal: 12_001, created: 12_001, duplicates: 0, failed: 0, errors: [] });
+  });
+
+  it('enriches nothing today: transactions are recorded as the statement states them', async () => {
+    const transactions = [rowMapper(accountId, null)({ row: 2, date: '2026-01-01', amount: -2, description: 'Row 2', payee: 'Shop', memo: null, externalId: null }).transaction];
+    expect(await enrichTransactions(structuredClone(transactions))).toEqual(transactions);
+  });
+
+  it('after a bad row, an aborting import writes no further chunk and settles the writer before it answers 422', async () => {
+    const writer = keepingWriter();
+    const failure = runImport(statementOf(7000, 5500), { map: rowMapper(accountId, null), enrich: enrichTransactions, writer, abortOnError: true });
+    await expect(failure).rejects.toBeInstanceOf(Problem);
+    await expect(failure).rejects.toMatchObject({ status: 422, errors: [{ in: 'file', row: 5500, message: 'not a real day' }] });
+    expect(writer.chunks.map((chunk) => chunk.length)).toEqual([5000]);
+    expect(writer.settled).toBe(1);
+  });
+
+  it('fails only once no insert is running, so the transaction can roll back on an idle connection', async () => {
+    let running = 0;
+    const writer = insertingWriter(async (transactions) => {
+      running += 1;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      running -= 1;
+      return transactions.length;
+    });
+    let calls = 0;
+    const enrich: Enricher = async (transactions) => {
+      calls += 1;
+      if (calls === 2) throw new Error('the enricher broke');
+      return transactions;
+    };
+    await expect(runImport(statementOf(6000), { map: rowMapper(accountId, null), enrich, writer, abortOnError: true })).rejects.toThrow('the enricher broke');
+    expect(running).toBe(0);
+  });
+
+  it('refuses an enricher that drops or adds rows', async () => {
+    const enrich: Enricher = async (transactions) => transactions.slice(1);
+    await expect(runImport(statementOf(3), { map: rowMapper(accountId, null), enrich, writer: keepingWriter(), abortOnError: true })).rejects.toThrow(/answered 2 transactions for 3/);
   });
 });
 

@@ -5,7 +5,9 @@
 // report_totals_rebuild, run as the owner.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import type { Answer } from './helpers/expectations.ts';
+import { factoriesFor, type TestAccount, type TestCategory, type TestUser } from './helpers/factories.ts';
 
 let t: TestApp;
 let owner: pg.Client;
@@ -19,10 +21,9 @@ afterAll(async () => {
   await t.close();
 });
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
-type User = { token: string; id: string };
-type Account = { id: string; name: string; currency: string };
-type Category = { id: string; name: string; parent_id: string | null; kind: string };
+type User = TestUser;
+type Account = TestAccount;
+type Category = TestCategory;
 
 // ---------------------------------------------------------------------------------------------
 // Aggregates as stored, and as recomputed from the transactions.
@@ -112,28 +113,7 @@ const seed = Number(process.env.AGGREGATES_SEED ?? Math.floor(Math.random() * 2 
 // ---------------------------------------------------------------------------------------------
 // API helpers.
 
-async function newUser(): Promise<User> {
-  const { token, user } = await signUp(t.api);
-  return { token, id: user.id };
-}
-
-let accountCounter = 0;
-async function createAccount(user: User, currency: string): Promise<Account> {
-  accountCounter += 1;
-  const response = await t.api.post(
-    '/v1/accounts',
-    { name: `Account ${accountCounter}`, type: 'checking', currency, opening_balance: 0 },
-    { token: user.token },
-  );
-  expect(response.status).toBe(201);
-  return response.body as Account;
-}
-
-async function categoriesOf(user: User): Promise<Category[]> {
-  const response = await t.api.get('/v1/categories?limit=200', { token: user.token });
-  expect(response.status).toBe(200);
-  return response.body.data as Category[];
-}
+const { newUser, createAccount, categoriesOf } = factoriesFor(() => t);
 
 /** A ledger's live rows, read underneath the API. */
 async function liveTransactions(userId: string) {
@@ -243,7 +223,7 @@ async function wave(writes: Write[]): Promise<void> {
 async function newLedger(currencies: string[]): Promise<Ledger> {
   const user = await newUser();
   const accounts: Account[] = [];
-  for (const currency of currencies) accounts.push(await createAccount(user, currency));
+  for (const currency of currencies) accounts.push(await createAccount(user, { currency }));
   return { user, accounts, categories: await categoriesOf(user) };
 }
 

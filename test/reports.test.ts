@@ -7,8 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import pg from 'pg';
-import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
-import { type Answer, expectBadParameter } from './helpers/expectations.ts';
+import { startTestApp, type TestApp } from './helpers/app.ts';
+import { factoriesFor, type TestAccount, type TestCategory, type TestUser } from './helpers/factories.ts';
+import { expectBadParameter } from './helpers/expectations.ts';
 
 let t: TestApp;
 let owner: pg.Client;
@@ -23,9 +24,9 @@ afterAll(async () => {
   await t.close();
 });
 
-type User = { token: string; id: string };
-type Account = { id: string; name: string; currency: string };
-type Category = { id: string; name: string; parent_id: string | null; kind: 'expense' | 'income' | 'transfer'; archived: boolean };
+type User = TestUser;
+type Account = TestAccount;
+type Category = TestCategory;
 type Transaction = { id: string; account_id: string; date: string; amount: number; currency: string; transfer_id: string | null };
 type Group = { key: string | null; label: string; total: number; count: number };
 type SpendingReport = { currency: string; from: string; to: string; group_by: string; total: number; count: number; groups: Group[] };
@@ -66,29 +67,7 @@ const todayUtc = () => new Date().toISOString().slice(0, 10);
 // ---------------------------------------------------------------------------------------------
 // API helpers.
 
-async function newUser(overrides: Record<string, unknown> = {}): Promise<User> {
-  const { token, user } = await signUp(t.api, overrides);
-  return { token, id: user.id };
-}
-
-let accountCounter = 0;
-async function createAccount(user: User, currency: string, fields: Record<string, unknown> = {}): Promise<Account> {
-  accountCounter += 1;
-  const response = await t.api.post(
-    '/v1/accounts',
-    { name: `Account ${accountCounter}`, type: 'checking', currency, opening_balance: 0, ...fields },
-    { token: user.token },
-  );
-  expect(response.status).toBe(201);
-  return response.body as Account;
-}
-
-async function categoriesOf(user: User): Promise<Category[]> {
-  const response = await t.api.get('/v1/categories?limit=200', { token: user.token });
-  expect(response.status).toBe(200);
-  expect(response.body.next_cursor).toBeNull();
-  return response.body.data as Category[];
-}
+const { newUser, createAccount, categoriesOf } = factoriesFor(() => t);
 
 /** The default taxonomy's names are unique across groups, so a name picks one category. */
 function idsByName(categories: Category[]): Map<string, string> {
@@ -574,7 +553,7 @@ describe('reports against a reference query over the transactions (property)', (
           async (plan, spendingQueries, cashFlowQueries, trendsQueries) => {
             const user = await newUser();
             const accounts: Account[] = [];
-            for (const currency of accountCurrencies) accounts.push(await createAccount(user, currency));
+            for (const currency of accountCurrencies) accounts.push(await createAccount(user, { currency }));
             const categoryIds = idsByName(await categoriesOf(user));
             await buildLedger(user, accounts, categoryIds, plan);
 
@@ -622,9 +601,9 @@ describe('a small ledger, worked by hand', () => {
   let ids: Map<string, string>;
   beforeAll(async () => {
     user = await newUser();
-    checking = await createAccount(user, 'USD', { name: 'Checking' });
-    card = await createAccount(user, 'USD', { name: 'Card', type: 'credit_card' });
-    euro = await createAccount(user, 'EUR', { name: 'Euro' });
+    checking = await createAccount(user, { currency: 'USD', name: 'Checking' });
+    card = await createAccount(user, { currency: 'USD', name: 'Card', type: 'credit_card' });
+    euro = await createAccount(user, { currency: 'EUR', name: 'Euro' });
     ids = idsByName(await categoriesOf(user));
     const add = (account: Account, date: string, amount: number, category: string | null, merchant?: string) =>
       createTransaction(user, {
@@ -749,7 +728,7 @@ describe('a small ledger, worked by hand', () => {
 
   it('follows re-parenting and re-kinding of categories at once, with no rebuild', async () => {
     const other = await newUser();
-    const account = await createAccount(other, 'USD');
+    const account = await createAccount(other, { currency: 'USD' });
     const otherIds = idsByName(await categoriesOf(other));
     for (const [category, amount] of [['Groceries', -5000], ['Coffee', -800], ['Personal care', -2000]] as const) {
       await createTransaction(other, { account_id: account.id, date: '2026-03-10', amount, category_id: otherIds.get(category) });
@@ -774,7 +753,7 @@ describe('a small ledger, worked by hand', () => {
 describe('defaults', () => {
   it('spending covers the current month up to today (UTC) in the default currency, grouped by category', async () => {
     const user = await newUser();
-    const account = await createAccount(user, 'USD');
+    const account = await createAccount(user, { currency: 'USD' });
     const ids = idsByName(await categoriesOf(user));
     const today = todayUtc();
     await createTransaction(user, { account_id: account.id, date: today, amount: -1234, category_id: ids.get('Groceries') });
@@ -788,8 +767,8 @@ describe('defaults', () => {
 
   it("reports in the user's default currency when none is asked for", async () => {
     const user = await newUser({ default_currency: 'EUR' });
-    const dollars = await createAccount(user, 'USD');
-    const euros = await createAccount(user, 'EUR');
+    const dollars = await createAccount(user, { currency: 'USD' });
+    const euros = await createAccount(user, { currency: 'EUR' });
     const ids = idsByName(await categoriesOf(user));
     await createTransaction(user, { account_id: dollars.id, date: '2026-03-03', amount: -1000, category_id: ids.get('Coffee') });
     await createTransaction(user, { account_id: euros.id, date: '2026-03-04', amount: -2500, category_id: ids.get('Coffee') });
@@ -891,7 +870,7 @@ describe('isolation', () => {
   it("never shows one user another's money, even given the other's account id", async () => {
     const alice = await newUser();
     const bob = await newUser();
-    const aliceAccount = await createAccount(alice, 'USD');
+    const aliceAccount = await createAccount(alice, { currency: 'USD' });
     const aliceIds = idsByName(await categoriesOf(alice));
     for (const [category, amount] of [['Groceries', -5000], ['Salary', 90_000], [null, -300]] as const) {
       await createTransaction(alice, {

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { signUp, startTestApp, type TestApp } from './helpers/app.ts';
 import { asOwner } from './helpers/database.ts';
+import { type Answer, expectUnauthorized, problemShape } from './helpers/expectations.ts';
+import { uniqueEmail } from './helpers/factories.ts';
 
 // Every request in this file comes from the same client address, so each test starts with the
 // throttle table empty: failures from one test must not count against the next.
@@ -14,11 +15,8 @@ beforeEach(async () => {
   await clearThrottle();
 });
 
-type Answer = Awaited<ReturnType<TestApp['api']['get']>>;
-
 const password = 'correct horse battery staple';
 const wrongPassword = 'incorrect horse battery staple';
-const uniqueEmail = (prefix = 'throttle') => `${prefix}-${randomUUID()}@example.com`;
 
 const clearThrottle = () => asOwner(t.database.url, 'delete from login_throttle');
 const signIn = (email: string, secret: string) => t.api.post('/v1/auth/token', { email, password: secret });
@@ -27,11 +25,6 @@ async function registered(prefix?: string): Promise<string> {
   const email = uniqueEmail(prefix);
   await signUp(t.api, { email, password });
   return email;
-}
-
-function expectUnauthorized(response: Answer, what = ''): void {
-  expect({ what, status: response.status }).toEqual({ what, status: 401 });
-  expect(response.body).toMatchObject({ type: '/problems/unauthorized', status: 401 });
 }
 
 /** A 429 problem with a Retry-After of whole seconds, at most the 15-minute block. */
@@ -122,24 +115,13 @@ describe('per-account throttling', () => {
 });
 
 describe('wrong password and unknown email', () => {
-  /** The parts of a problem that do not vary per request. */
-  const shape = (response: Answer) => ({
-    status: response.status,
-    type: response.body.type,
-    title: response.body.title,
-    detail: response.body.detail,
-    errors: response.body.errors,
-    authenticate: response.headers['www-authenticate'],
-    contentType: response.headers['content-type'],
-  });
-
   it('get the same 401 body', async () => {
     const email = await registered();
     const wrong = await signIn(email, wrongPassword);
     const unknown = await signIn(uniqueEmail('nobody'), wrongPassword);
     expectUnauthorized(wrong);
     expectUnauthorized(unknown);
-    expect(shape(wrong)).toEqual(shape(unknown));
+    expect(problemShape(wrong)).toEqual(problemShape(unknown));
   });
 
   it('take comparable time (both do the argon2 work)', async () => {

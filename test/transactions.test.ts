@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as factories from './helpers/factories.ts';
-import type { TestAccount, TestUser, TestCategory } from './helpers/factories.ts';
+import { categoryNamed, factoriesFor, type TestAccount, type TestUser, type TestCategory } from './helpers/factories.ts';
 import { z } from 'zod';
 import { sql } from '../src/db/sql.ts';
-import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { startTestApp, type TestApp, type Schema } from './helpers/app.ts';
 import { pagesOf } from './helpers/pages.ts';
-import { type Answer, base64url, expectUnprocessable, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
+import { type Answer, base64url, problemShape, expectIdempotentRace, expectUnprocessable, expectValidationProblem, expectReplay, expectConflict } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -18,10 +17,7 @@ type Transaction = Schema<'Transaction'>;
 type Category = TestCategory;
 type Account = TestAccount;
 type User = TestUser;
-const newUser = () => factories.newUser(t.api);
-const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
-const categoriesOf = (user: User) => factories.categoriesOf(t.api, user);
-const { categoryNamed } = factories;
+const { newUser, createAccount, categoriesOf, balanceOf, transactionsOf, transactionCount } = factoriesFor(() => t);
 
 const item = (accountId: string, fields: Record<string, unknown> = {}) => ({
   account_id: accountId,
@@ -35,16 +31,6 @@ async function createTransaction(user: User, body: Record<string, unknown>): Pro
   const response = await t.api.post('/v1/transactions', body, { token: user.token });
   expect(response.status).toBe(201);
   return response.body as Transaction;
-}
-
-const balanceOf = (user: User, accountId: string) => factories.balanceOf(t.api, user, accountId);
-
-const rowCount = (user: User) => factories.transactionCount(t.database.url, user);
-
-/** Every transaction a query lists, following next_cursor to the end. */
-async function listAll(user: User, query = ''): Promise<Transaction[]> {
-  const pages = await pagesOf<Transaction>(t.api, `/v1/transactions?limit=200${query ? `&${query}` : ''}`, user.token);
-  return pages.flatMap((page) => page.data);
 }
 
 const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
@@ -131,11 +117,10 @@ describe('POST /v1/transactions', () => {
   it('answers 409 to an external_id the account already has, and allows it on another account', async () => {
     const [first, second] = [await createAccount(user), await createAccount(user)];
     await createTransaction(user, item(first.id, { external_id: 'DUP-1' }));
-    const before = await rowCount(user);
+    const before = await transactionCount(user);
     const response = await t.api.post('/v1/transactions', item(first.id, { external_id: 'DUP-1' }), { token: user.token });
-    expect(response.status).toBe(409);
-    expect(response.body).toMatchObject({ type: '/problems/conflict' });
-    expect(await rowCount(user)).toBe(before);
+    expectConflict(response);
+    expect(await transactionCount(user)).toBe(before);
     expect((await createTransaction(user, item(second.id, { external_id: 'DUP-1' }))).external_id).toBe('DUP-1');
   });
 
@@ -166,7 +151,7 @@ describe('POST /v1/transactions', () => {
     expect(await balanceOf(user, checking.id)).toBe(10_000 - 999 + 260_000);
 
     // Nothing else changed the balance: it equals opening + the sum of what the list shows.
-    const listed = await listAll(user, `account_id=${checking.id}`);
+    const listed = await transactionsOf(user, `account_id=${checking.id}`);
     expect(await balanceOf(user, checking.id)).toBe(10_000 + listed.reduce((sum, row) => sum + row.amount, 0));
   });
 });
@@ -199,10 +184,10 @@ describe('POST /v1/transactions/batch', () => {
       });
     });
     expect(new Set(ids(data)).size).toBe(1000);
-    expect(await rowCount(user)).toBe(1000);
+    expect(await transactionCount(user)).toBe(1000);
     const sum = items.reduce((total, entry) => total + (entry.amount as number), 0);
     expect(await balanceOf(user, account.id)).toBe(1_000_000 + sum);
-    const listed = await listAll(user);
+    const listed = await transactionsOf(user);
     expect(ids(listed).sort()).toEqual(ids(data).sort());
   }, 60_000);
 
@@ -229,13 +214,13 @@ describe('POST /v1/transactions/batch', () => {
       { case: 'an unknown category_id', index: 7, field: 'category_id', change: () => ({ category_id: randomUUID() }) },
       { case: "another user's category_id", index: 9, field: 'category_id', change: () => ({ category_id: foreignCategory.id }) },
     ])('answers 422 pointing at #/transactions/<index>/$field for $case', async ({ index, field, change }) => {
-      const before = await rowCount(user);
+      const before = await transactionCount(user);
       const items = tenItems();
       items[index] = { ...items[index]!, ...change() };
       const response = await t.api.post('/v1/transactions/batch', { transactions: items }, { token: user.token });
       expectUnprocessable(response, `#/transactions/${index}/${field}`);
       expect((response.body.errors as { pointer: string }[]).map((error) => error.pointer)).toEqual([`#/transactions/${index}/${field}`]);
-      expect(await rowCount(user)).toBe(before);
+      expect(await transactionCount(user)).toBe(before);
       expect(await balanceOf(user, account.id)).toBe(100 - 1);
     });
 
@@ -246,12 +231,12 @@ describe('POST /v1/transactions/batch', () => {
       { case: 'an empty description', index: 9, change: { description: '' }, pointer: '#/transactions/9/description' },
       { case: 'a currency', index: 1, change: { currency: 'USD' }, pointer: '#/transactions/1/currency' },
     ])('answers 400 pointing inside the item for $case', async ({ index, change, pointer }) => {
-      const before = await rowCount(user);
+      const before = await transactionCount(user);
       const items = tenItems();
       items[index] = { ...items[index]!, ...change };
       const response = await t.api.post('/v1/transactions/batch', { transactions: items }, { token: user.token });
       expectValidationProblem(response, { pointer, in: 'body' });
-      expect(await rowCount(user)).toBe(before);
+      expect(await transactionCount(user)).toBe(before);
     });
 
     it('answers 400 pointing at the missing field of an item', async () => {
@@ -263,33 +248,31 @@ describe('POST /v1/transactions/batch', () => {
     });
 
     it('answers 400 to 1001 items, and to none', async () => {
-      const before = await rowCount(user);
+      const before = await transactionCount(user);
       const tooMany = Array.from({ length: 1001 }, (_, index) => item(account.id, { description: `X ${index}` }));
       expectValidationProblem(await t.api.post('/v1/transactions/batch', { transactions: tooMany }, { token: user.token }), { pointer: '#/transactions', in: 'body' });
       expectValidationProblem(await t.api.post('/v1/transactions/batch', { transactions: [] }, { token: user.token }), { pointer: '#/transactions', in: 'body' });
-      expect(await rowCount(user)).toBe(before);
+      expect(await transactionCount(user)).toBe(before);
     });
 
     it('answers 409 to an external_id repeated within the batch', async () => {
-      const before = await rowCount(user);
+      const before = await transactionCount(user);
       const items = tenItems();
       items[2] = { ...items[2]!, external_id: 'TWICE' };
       items[8] = { ...items[8]!, external_id: 'TWICE' };
       const response = await t.api.post('/v1/transactions/batch', { transactions: items }, { token: user.token });
-      expect(response.status).toBe(409);
-      expect(response.body).toMatchObject({ type: '/problems/conflict', status: 409 });
-      expect(await rowCount(user)).toBe(before);
+      expectConflict(response);
+      expect(await transactionCount(user)).toBe(before);
       expect(await balanceOf(user, account.id)).toBe(100 - 1);
     });
 
     it('answers 409 to an external_id the account already has', async () => {
-      const before = await rowCount(user);
+      const before = await transactionCount(user);
       const items = tenItems();
       items[4] = { ...items[4]!, external_id: 'EXISTING-1' };
       const response = await t.api.post('/v1/transactions/batch', { transactions: items }, { token: user.token });
-      expect(response.status).toBe(409);
-      expect(response.body).toMatchObject({ type: '/problems/conflict', status: 409 });
-      expect(await rowCount(user)).toBe(before);
+      expectConflict(response);
+      expect(await transactionCount(user)).toBe(before);
       expect(await balanceOf(user, account.id)).toBe(100 - 1);
     });
   });
@@ -329,10 +312,10 @@ describe('rejects bad input to POST /v1/transactions', () => {
     { case: 'a whitespace-only merchant', change: { merchant: '  ' }, pointer: '#/merchant' },
     { case: 'a 2001-character note', change: { notes: 'n'.repeat(2001) }, pointer: '#/notes' },
   ])('answers 400 naming $pointer for $case, and writes nothing', async ({ change, pointer }) => {
-    const before = await rowCount(user);
+    const before = await transactionCount(user);
     const response = await t.api.post('/v1/transactions', { ...item(account.id), ...change }, { token: user.token });
     expectValidationProblem(response, { pointer, in: 'body' });
-    expect(await rowCount(user)).toBe(before);
+    expect(await transactionCount(user)).toBe(before);
   });
 
   it.each(['account_id', 'date', 'amount', 'description'])('answers 400 naming #/%s when it is missing', async (field) => {
@@ -342,10 +325,10 @@ describe('rejects bad input to POST /v1/transactions', () => {
   });
 
   it('answers 400 naming #/date for 1850-01-01 (a real date outside the range the ledger keeps)', async () => {
-    const before = await rowCount(user);
+    const before = await transactionCount(user);
     const response = await t.api.post('/v1/transactions', item(account.id, { date: '1850-01-01' }), { token: user.token });
     expectValidationProblem(response, { pointer: '#/date', in: 'body' });
-    expect(await rowCount(user)).toBe(before);
+    expect(await transactionCount(user)).toBe(before);
   });
 
   // 0000-01-01 passes the `date` format but PostgreSQL has no year 0: a client mistake, never a 500.
@@ -412,7 +395,7 @@ describe('GET /v1/transactions', () => {
   });
 
   const expectIds = async (query: string, expected: Transaction[]) => {
-    const listed = await listAll(user, query);
+    const listed = await transactionsOf(user, query);
     expect(ids(listed)).toEqual(ids([...expected].sort(listOrder)));
   };
 
@@ -580,7 +563,7 @@ describe('keyset pagination under concurrent inserts', () => {
     expect(original.filter((id) => !seenSet.has(id))).toEqual([]);
     // The whole walk is in list order: each row sorts strictly after the one before.
     for (let index = 1; index < seen.length; index += 1) expect(listOrder(seen[index - 1]!, seen[index]!)).toBe(-1);
-    expect(await rowCount(user)).toBe(1100 + inserted);
+    expect(await transactionCount(user)).toBe(1100 + inserted);
   }, 120_000);
 });
 
@@ -603,8 +586,6 @@ describe("another user's transactions", () => {
     intruderAccount = await createAccount(intruder);
     intruderOwn = await createTransaction(intruder, item(intruderAccount.id, { description: 'MY OWN COFFEE' }));
   });
-
-  const problemShape = (response: Answer) => ({ status: response.status, type: response.body.type, title: response.body.title, detail: response.body.detail });
 
   it('answers 404 to GET, PATCH and DELETE exactly like a missing id, and changes nothing', async () => {
     const missing = await t.api.get(`/v1/transactions/${randomUUID()}`, { token: intruder.token });
@@ -637,31 +618,31 @@ describe("another user's transactions", () => {
       'from=2026-03-14&to=2026-03-14',
     ];
     for (const query of queries) {
-      const listed = ids(await listAll(intruder, query));
+      const listed = ids(await transactionsOf(intruder, query));
       expect(listed).not.toContain(secret.id);
     }
-    expect(ids(await listAll(intruder))).toEqual([intruderOwn.id]);
-    expect(await listAll(intruder, 'q=zebra')).toEqual([]);
+    expect(ids(await transactionsOf(intruder))).toEqual([intruderOwn.id]);
+    expect(await transactionsOf(intruder, 'q=zebra')).toEqual([]);
     // The owner does find it (control).
-    expect(ids(await listAll(owner, 'q=zebra'))).toEqual([secret.id]);
+    expect(ids(await transactionsOf(owner, 'q=zebra'))).toEqual([secret.id]);
   });
 
   it("cannot create on the other user's account (422 naming account_id), singly or in a batch", async () => {
-    const before = await rowCount(owner);
+    const before = await transactionCount(owner);
     expectUnprocessable(await t.api.post('/v1/transactions', item(ownerAccount.id), { token: intruder.token }), '#/account_id');
     expectUnprocessable(
       await t.api.post('/v1/transactions/batch', { transactions: [item(intruderAccount.id), item(ownerAccount.id)] }, { token: intruder.token }),
       '#/transactions/1/account_id',
     );
-    expect(await rowCount(owner)).toBe(before);
-    expect(ids(await listAll(intruder))).toEqual([intruderOwn.id]);
+    expect(await transactionCount(owner)).toBe(before);
+    expect(ids(await transactionsOf(intruder))).toEqual([intruderOwn.id]);
     expect(await balanceOf(owner, ownerAccount.id)).toBe(700 - 321);
   });
 
   it("cannot use the other user's category (422 naming category_id), on create or on PATCH", async () => {
     expectUnprocessable(await t.api.post('/v1/transactions', item(intruderAccount.id, { category_id: ownerCategory.id }), { token: intruder.token }), '#/category_id');
     expectUnprocessable(await t.api.patch(`/v1/transactions/${intruderOwn.id}`, { category_id: ownerCategory.id }, { token: intruder.token }), '#/category_id');
-    expect(ids(await listAll(intruder))).toEqual([intruderOwn.id]);
+    expect(ids(await transactionsOf(intruder))).toEqual([intruderOwn.id]);
   });
 
   it("cannot move its own transaction onto the other user's account", async () => {
@@ -679,7 +660,7 @@ describe('row-level security under the application role', () => {
     const account = await createAccount(a);
     await createTransaction(a, item(account.id));
     await createTransaction(a, item(account.id, { amount: -1 }));
-    expect(await rowCount(a)).toBe(2);
+    expect(await transactionCount(a)).toBe(2);
 
     const asUser = (userId: string) =>
       t.pool.transaction(async (tx) => {
@@ -704,7 +685,7 @@ describe('row-level security under the application role', () => {
       `);
     });
     await expect(attempt).rejects.toThrow();
-    expect(await rowCount(a)).toBe(0);
+    expect(await transactionCount(a)).toBe(0);
   });
 });
 
@@ -822,7 +803,7 @@ describe('PATCH /v1/transactions/{id}', () => {
     expect(rejected.status).toBe(412);
     expect(rejected.body).toMatchObject({ type: '/problems/precondition-failed', status: 412 });
     expect((await t.api.get(`/v1/transactions/${before.id}`, { token: user.token })).body).toEqual(changed.body);
-    expect(await balanceOf(user, checking.id)).toBe((await listAll(user, `account_id=${checking.id}`)).reduce((sum, row) => sum + row.amount, 0));
+    expect(await balanceOf(user, checking.id)).toBe((await transactionsOf(user, `account_id=${checking.id}`)).reduce((sum, row) => sum + row.amount, 0));
 
     const current = changed.headers.etag as string;
     const applied = await t.api.patch(`/v1/transactions/${before.id}`, { notes: 'second change' }, { token: user.token, headers: { 'If-Match': current } });
@@ -891,8 +872,8 @@ describe('DELETE /v1/transactions/{id}', () => {
     expect((await t.api.get(`/v1/transactions/${doomed.id}`, { token: user.token })).status).toBe(404);
     expect((await t.api.delete(`/v1/transactions/${doomed.id}`, { token: user.token })).status).toBe(404);
     expect(await balanceOf(user, account.id)).toBe(1000 - 100);
-    expect(ids(await listAll(user, `account_id=${account.id}`))).toContain(kept.id);
-    expect(ids(await listAll(user))).not.toContain(doomed.id);
+    expect(ids(await transactionsOf(user, `account_id=${account.id}`))).toContain(kept.id);
+    expect(ids(await transactionsOf(user))).not.toContain(doomed.id);
   });
 
   it('answers 412 to a stale If-Match and keeps the transaction; deletes with the current one', async () => {
@@ -923,7 +904,7 @@ describe('Idempotency-Key on transaction creates', () => {
     const first = await post(user, '/v1/transactions', body, key);
     const second = await post(user, '/v1/transactions', body, key);
     expectReplay(first, second);
-    expect(ids(await listAll(user))).toEqual([first.body.id]);
+    expect(ids(await transactionsOf(user))).toEqual([first.body.id]);
     expect(await balanceOf(user, account.id)).toBe(60);
   });
 
@@ -934,9 +915,8 @@ describe('Idempotency-Key on transaction creates', () => {
     const first = await post(user, '/v1/transactions', item(account.id, { amount: -40 }), key);
     const second = await post(user, '/v1/transactions', item(account.id, { amount: -41 }), key);
     expect(first.status).toBe(201);
-    expect(second.status).toBe(422);
-    expect(second.body).toMatchObject({ type: '/problems/unprocessable' });
-    expect(ids(await listAll(user))).toEqual([first.body.id]);
+    expectUnprocessable(second);
+    expect(ids(await transactionsOf(user))).toEqual([first.body.id]);
   });
 
   it('creates exactly one row when two requests with one key race; the other answers 409 or a replay', async () => {
@@ -944,20 +924,8 @@ describe('Idempotency-Key on transaction creates', () => {
     const account = await createAccount(user);
     const key = randomUUID();
     const body = item(account.id, { amount: -77 });
-    const answers = await Promise.all([post(user, '/v1/transactions', body, key), post(user, '/v1/transactions', body, key)]);
-    const fresh = answers.filter((answer) => answer.status === 201 && answer.headers['idempotent-replayed'] === undefined);
-    const others = answers.filter((answer) => !fresh.includes(answer));
-    expect(fresh).toHaveLength(1);
-    expect(others).toHaveLength(1);
-    const other = others[0]!;
-    if (other.status === 201) {
-      expect(other.headers['idempotent-replayed']).toBe('true');
-      expect(other.body).toEqual(fresh[0]!.body);
-    } else {
-      expect(other.status).toBe(409);
-      expect(other.body).toMatchObject({ type: '/problems/conflict' });
-    }
-    expect(ids(await listAll(user))).toEqual([fresh[0]!.body.id]);
+    const fresh = expectIdempotentRace(await Promise.all([post(user, '/v1/transactions', body, key), post(user, '/v1/transactions', body, key)]));
+    expect(ids(await transactionsOf(user))).toEqual([fresh.body.id]);
     expect(await balanceOf(user, account.id)).toBe(-77);
   });
 
@@ -973,12 +941,12 @@ describe('Idempotency-Key on transaction creates', () => {
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(ids(second.body.data)).toEqual(ids(first.body.data));
     expect(second.body).toEqual(first.body);
-    expect(await rowCount(user)).toBe(25);
+    expect(await transactionCount(user)).toBe(25);
     expect(await balanceOf(user, account.id)).toBe(-((25 * 26) / 2));
 
     const different = await post(user, '/v1/transactions/batch', { transactions: body.transactions.slice(1) }, key);
     expect(different.status).toBe(422);
-    expect(await rowCount(user)).toBe(25);
+    expect(await transactionCount(user)).toBe(25);
   });
 
   it('does not keep the key of a failed request', async () => {
@@ -990,6 +958,6 @@ describe('Idempotency-Key on transaction creates', () => {
     const retried = await post(user, '/v1/transactions', item(account.id), key);
     expect(retried.status).toBe(201);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
-    expect(await rowCount(user)).toBe(1);
+    expect(await transactionCount(user)).toBe(1);
   });
 });

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import * as factories from './helpers/factories.ts';
-import type { TestAccount, TestUser, TestCategory } from './helpers/factories.ts';
-import { signUp, startTestApp, type TestApp, type Schema } from './helpers/app.ts';
-import { type Answer, expectUnprocessable, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
+import { categoryNamed, factoriesFor, type TestAccount, type TestUser, type TestCategory } from './helpers/factories.ts';
+import { startTestApp, type TestApp, type Schema } from './helpers/app.ts';
+import { expectUnprocessable, expectValidationProblem, expectReplay } from './helpers/expectations.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,25 +10,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Transaction = Schema<'Transaction'>;
 type Transfer = Schema<'Transfer'>;
 type Category = TestCategory;
 type Account = TestAccount;
 type User = TestUser;
-const newUser = () => factories.newUser(t.api);
-const createAccount = (user: User, fields: Record<string, unknown> = {}) => factories.createAccount(t.api, user, fields);
-const categoriesOf = (user: User) => factories.categoriesOf(t.api, user);
-const { categoryNamed } = factories;
+const { newUser, createAccount, categoriesOf, balanceOf, transactionsOf, transactionCount } = factoriesFor(() => t);
 
-const balanceOf = (user: User, accountId: string) => factories.balanceOf(t.api, user, accountId);
-
-const rowCount = (user: User) => factories.transactionCount(t.database.url, user);
-
-async function transactionIds(user: User): Promise<string[]> {
-  const response = await t.api.get('/v1/transactions?limit=200', { token: user.token });
-  expect(response.status).toBe(200);
-  return (response.body.data as Transaction[]).map((row) => row.id).sort();
-}
+const transactionIds = async (user: User) => (await transactionsOf(user)).map((row) => row.id).sort();
 
 describe('a transfer between two USD accounts', () => {
   let user: User;
@@ -93,17 +80,17 @@ describe('a transfer between two USD accounts', () => {
   });
 
   it('deletes both legs when one is deleted through DELETE /v1/transactions/{id}', async () => {
-    const before = await rowCount(user);
+    const before = await transactionCount(user);
     const response = await t.api.post('/v1/transfers', { from_account_id: savings.id, to_account_id: checking.id, amount: 700, date: '2026-03-16' }, { token: user.token });
     expect(response.status).toBe(201);
     const transfer = response.body as Transfer;
-    expect(await rowCount(user)).toBe(before + 2);
+    expect(await transactionCount(user)).toBe(before + 2);
     expect(await balanceOf(user, savings.id)).toBe(5_000 - 700);
 
     expect((await t.api.delete(`/v1/transactions/${transfer.to_transaction.id}`, { token: user.token })).status).toBe(204);
     expect((await t.api.get(`/v1/transactions/${transfer.from_transaction.id}`, { token: user.token })).status).toBe(404);
     expect((await t.api.get(`/v1/transfers/${transfer.id}`, { token: user.token })).status).toBe(404);
-    expect(await rowCount(user)).toBe(before);
+    expect(await transactionCount(user)).toBe(before);
     expect(await balanceOf(user, checking.id)).toBe(100_000);
     expect(await balanceOf(user, savings.id)).toBe(5_000);
   });
@@ -153,10 +140,10 @@ describe('a transfer between accounts in different currencies', () => {
   });
 
   it('answers 422 naming #/to_amount when to_amount is absent, and writes nothing', async () => {
-    const before = await rowCount(user);
+    const before = await transactionCount(user);
     const response = await t.api.post('/v1/transfers', { from_account_id: dollars.id, to_account_id: euros.id, amount: 10_000, date: '2026-03-14' }, { token: user.token });
     expectUnprocessable(response, '#/to_amount');
-    expect(await rowCount(user)).toBe(before);
+    expect(await transactionCount(user)).toBe(before);
     expect(await balanceOf(user, dollars.id)).toBe(100_000);
   });
 
@@ -188,14 +175,14 @@ describe('a transfer between accounts in different currencies', () => {
 
   it('answers 422 naming #/to_amount when accounts share a currency and to_amount differs from amount', async () => {
     const other = await createAccount(user);
-    const before = await rowCount(user);
+    const before = await transactionCount(user);
     const response = await t.api.post(
       '/v1/transfers',
       { from_account_id: dollars.id, to_account_id: other.id, amount: 500, to_amount: 501, date: '2026-03-14' },
       { token: user.token },
     );
     expectUnprocessable(response, '#/to_amount');
-    expect(await rowCount(user)).toBe(before);
+    expect(await transactionCount(user)).toBe(before);
   });
 });
 
@@ -227,8 +214,8 @@ describe('rejects a transfer', () => {
   ])('with 422 naming $pointer $case, writing nothing', async ({ fields, pointer }) => {
     const response = await t.api.post('/v1/transfers', body(fields()), { token: user.token });
     expectUnprocessable(response, pointer);
-    expect(await rowCount(user)).toBe(0);
-    expect(await rowCount(stranger)).toBe(0);
+    expect(await transactionCount(user)).toBe(0);
+    expect(await transactionCount(stranger)).toBe(0);
     expect(await balanceOf(user, from.id)).toBe(1_000);
     expect(await balanceOf(stranger, strangerAccount.id)).toBe(50);
   });
@@ -236,7 +223,7 @@ describe('rejects a transfer', () => {
   it("with 422 when filed under another user's transfer category", async () => {
     const foreign = categoryNamed(await categoriesOf(stranger), 'Transfers');
     expectUnprocessable(await t.api.post('/v1/transfers', body({ category_id: foreign.id }), { token: user.token }), '#/category_id');
-    expect(await rowCount(user)).toBe(0);
+    expect(await transactionCount(user)).toBe(0);
   });
 
   it.each([
@@ -251,19 +238,19 @@ describe('rejects a transfer', () => {
     { case: 'a from_account_id that is not a uuid', fields: { from_account_id: 'checking' }, pointer: '#/from_account_id' },
   ])('with 400 naming $pointer for $case', async ({ fields, pointer }) => {
     expectValidationProblem(await t.api.post('/v1/transfers', body(fields), { token: user.token }), { pointer, in: 'body' });
-    expect(await rowCount(user)).toBe(0);
+    expect(await transactionCount(user)).toBe(0);
   });
 
   it('with 400 naming #/date for a date outside the ledger range (1850-01-01)', async () => {
     expectValidationProblem(await t.api.post('/v1/transfers', body({ date: '1850-01-01' }), { token: user.token }), { pointer: '#/date', in: 'body' });
-    expect(await rowCount(user)).toBe(0);
+    expect(await transactionCount(user)).toBe(0);
   });
 
   it('with 400 or 422 naming #/date, never 500, for a date PostgreSQL cannot hold (0000-01-01)', async () => {
     const response = await t.api.post('/v1/transfers', body({ date: '0000-01-01' }), { token: user.token });
     expect([400, 422]).toContain(response.status);
     expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer: '#/date', in: 'body' }));
-    expect(await rowCount(user)).toBe(0);
+    expect(await transactionCount(user)).toBe(0);
   });
 
   it.each(['from_account_id', 'to_account_id', 'amount', 'date'])('with 400 naming #/%s when it is missing', async (field) => {
@@ -317,6 +304,6 @@ describe('Idempotency-Key on POST /v1/transfers', () => {
 
     const different = await post({ ...body, amount: 251 });
     expect(different.status).toBe(422);
-    expect(await rowCount(user)).toBe(2);
+    expect(await transactionCount(user)).toBe(2);
   });
 });

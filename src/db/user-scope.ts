@@ -1,5 +1,6 @@
 import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { z } from 'zod';
+import type { Caller } from '../http/auth.ts';
 import { problems } from '../http/problems.ts';
 import { sql } from './sql.ts';
 
@@ -19,7 +20,7 @@ const known = sql.type(z.object({ known: z.boolean() }));
  * named its caller again). Slonik's handles keep the driver connection as `connection`, outside
  * its types; were that ever missing, the caller is named on every request: slower, never wrong.
  */
-type Named = { userId: string; checkedAt: number };
+type Named = Caller & { checkedAt: number };
 const sessionUsers = new WeakMap<object, Named>();
 /** When each deleted user was forgotten; names older than that no longer count. */
 const forgotten = new Map<string, number>();
@@ -30,25 +31,27 @@ function physicalConnection(handle: CommonQueryMethods): object | undefined {
   return typeof inner === 'object' && inner !== null ? inner : undefined;
 }
 
-function namesCaller(session: object | undefined, userId: string): boolean {
+function namesCaller(session: object | undefined, { userId, tokenGeneration }: Caller): boolean {
   const named = session && sessionUsers.get(session);
-  if (named === undefined || named.userId !== userId || Date.now() - named.checkedAt > recheckAfterMs) return false;
+  if (named === undefined || named.userId !== userId || named.tokenGeneration !== tokenGeneration) return false;
+  if (Date.now() - named.checkedAt > recheckAfterMs) return false;
   const forgottenAt = forgotten.get(userId);
   return forgottenAt === undefined || forgottenAt < named.checkedAt;
 }
 
 /**
- * Names `userId` on the connection's session, or throws 401 when there is no such user. Answers
+ * Names the caller on the connection's session, or throws 401 when there is no such user (or the
+ * token's generation has ended: a password change or sign-out since it was issued). Answers
  * the name to remember, stamped with when it was checked: a forgetUser after that (say, by the
  * request that deletes the user, before it commits) outdates it.
  */
-async function nameCaller(db: CommonQueryMethods, session: object | undefined, userId: string): Promise<Named> {
+async function nameCaller(db: CommonQueryMethods, session: object | undefined, caller: Caller): Promise<Named> {
   if (session) sessionUsers.delete(session);
   const checkedAt = Date.now();
-  if (!(await db.oneFirst(known`select app_begin_session(${userId}) as known`))) {
-    throw problems.unauthorized('The user this token was issued to no longer exists.');
+  if (!(await db.oneFirst(known`select app_begin_session(${caller.userId}, ${caller.tokenGeneration}::int) as known`))) {
+    throw problems.unauthorized('This token has ended: its user no longer exists, changed the password or signed out.');
   }
-  return { userId, checkedAt };
+  return { ...caller, checkedAt };
 }
 
 function remember(session: object | undefined, named: Named): void {
@@ -56,15 +59,15 @@ function remember(session: object | undefined, named: Named): void {
 }
 
 /** Outside a transaction a name takes effect at once: named here, remembered now. */
-async function nameOutsideTransaction(connection: CommonQueryMethods, userId: string): Promise<void> {
+async function nameOutsideTransaction(connection: CommonQueryMethods, caller: Caller): Promise<void> {
   const session = physicalConnection(connection);
-  if (!namesCaller(session, userId)) remember(session, await nameCaller(connection, session, userId));
+  if (!namesCaller(session, caller)) remember(session, await nameCaller(connection, session, caller));
 }
 
-/** Runs a read as `userId` on one pooled connection whose session names the user. */
-export function readAsUser<T>(pool: DatabasePool, userId: string, read: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
+/** Runs a read as the caller on one pooled connection whose session names the user. */
+export function readAsUser<T>(pool: DatabasePool, caller: Caller, read: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
-    await nameOutsideTransaction(connection, userId);
+    await nameOutsideTransaction(connection, caller);
     return read(connection);
   });
 }
@@ -73,12 +76,12 @@ export function readAsUser<T>(pool: DatabasePool, userId: string, read: (db: Com
  * Runs a change as `userId` in one transaction on a connection whose session names the user. A
  * name set inside the transaction is only remembered once it commits: a rollback undoes it.
  */
-export async function writeAsUser<T>(pool: DatabasePool, userId: string, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
+export async function writeAsUser<T>(pool: DatabasePool, caller: Caller, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   let namedHere: { session: object | undefined; named: Named } | undefined;
   try {
     const result = await pool.transaction(async (transaction) => {
       const session = physicalConnection(transaction);
-      if (!namesCaller(session, userId)) namedHere = { session, named: await nameCaller(transaction, session, userId) };
+      if (!namesCaller(session, caller)) namedHere = { session, named: await nameCaller(transaction, session, caller) };
       return write(transaction);
     });
     if (namedHere) remember(namedHere.session, namedHere.named);
@@ -115,9 +118,9 @@ const queryMethods = [
  * insert left a row out) runs in a READ ONLY transaction, so PostgreSQL itself refuses a second
  * change that would commit apart from the first.
  */
-export function writeOnceAsUser<T>(pool: DatabasePool, userId: string, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
+export function writeOnceAsUser<T>(pool: DatabasePool, caller: Caller, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
-    await nameOutsideTransaction(connection, userId);
+    await nameOutsideTransaction(connection, caller);
     let statements = 0;
     const readOnly = <R>(run: (db: CommonQueryMethods) => Promise<R>) =>
       connection
@@ -142,7 +145,7 @@ export function writeOnceAsUser<T>(pool: DatabasePool, userId: string, write: (d
   });
 }
 
-/** A deleted user's connections stop being trusted at once in this process. */
+/** A deleted user's (or a user whose tokens just ended) connections stop being trusted at once in this process. */
 export function forgetUser(userId: string): void {
   const now = Date.now();
   // After a second every name is checked again anyway: older entries can go.

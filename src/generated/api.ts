@@ -87,6 +87,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Ends every access token issued to the caller so far, on every device — the way to lock out
+         *     someone who obtained a token or the password. The tokens stop working at once on the server
+         *     that answers and everywhere within a second. Personal API keys are not affected: delete them
+         *     with `DELETE /v1/api-keys/{id}`. Changing the password (`PATCH /v1/me`) does the same.
+         */
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -1082,7 +1105,8 @@ export interface components {
         /**
          * UserUpdate
          * @description The fields to change; at least one. Changing the password needs `current_password` as well
-         *     as `new_password`.
+         *     as `new_password`, and ends every access token issued before (the one used included): sign
+         *     in again with the new password. Personal API keys keep working.
          */
         UserUpdate: {
             /** @description How the user likes to be addressed; null clears it. */
@@ -2075,6 +2099,25 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every earlier access token has ended; sign in again for a new one. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
         };
     };
     listAccounts: {

@@ -32,8 +32,14 @@ function secretKey(config: Config): Uint8Array {
 
 export type AccessToken = { access_token: string; token_type: 'Bearer'; expires_in: number };
 
-export async function issueAccessToken(userId: string, config: Config): Promise<AccessToken> {
-  const token = await new SignJWT({})
+/**
+ * Who a request acts for. `tokenGeneration` is the generation an access token was issued in (a
+ * password change or sign-out starts a new one, ending older tokens); null for personal API keys.
+ */
+export type Caller = { userId: string; tokenGeneration: number | null };
+
+export async function issueAccessToken(userId: string, tokenGeneration: number, config: Config): Promise<AccessToken> {
+  const token = await new SignJWT({ gen: tokenGeneration })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(userId)
     .setIssuer(issuer)
@@ -51,24 +57,26 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * the same token with every request, and the signature check was a tenth of a request's CPU.
  * Bounded; the oldest entries go first.
  */
-const verifiedTokens = new WeakMap<Config, Map<string, { userId: string; expiresAt: number }>>();
+const verifiedTokens = new WeakMap<Config, Map<string, Caller & { expiresAt: number }>>();
 const maxVerifiedTokens = 10_000;
 
-/** The user id a valid, unexpired token names, or undefined. Never throws. */
-export async function verifyAccessToken(token: string, config: Config): Promise<string | undefined> {
+/** The caller a valid, unexpired token names, or undefined. Never throws. */
+export async function verifyAccessToken(token: string, config: Config): Promise<Caller | undefined> {
   let cache = verifiedTokens.get(config);
   if (!cache) verifiedTokens.set(config, (cache = new Map()));
   const known = cache.get(token);
   if (known) {
-    if (known.expiresAt > Date.now()) return known.userId;
+    if (known.expiresAt > Date.now()) return { userId: known.userId, tokenGeneration: known.tokenGeneration };
     cache.delete(token);
   }
   try {
     const { payload } = await jwtVerify(token, secretKey(config), { issuer, audience, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || !uuidPattern.test(payload.sub) || payload.exp === undefined) return undefined;
+    // Tokens issued before generations existed belong to the first one.
+    const tokenGeneration = Number.isSafeInteger(payload.gen) ? (payload.gen as number) : 0;
     if (cache.size >= maxVerifiedTokens) cache.delete(cache.keys().next().value!);
-    cache.set(token, { userId: payload.sub, expiresAt: payload.exp * 1000 });
-    return payload.sub;
+    cache.set(token, { userId: payload.sub, tokenGeneration, expiresAt: payload.exp * 1000 });
+    return { userId: payload.sub, tokenGeneration };
   } catch {
     return undefined;
   }

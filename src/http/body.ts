@@ -3,7 +3,8 @@ import type { OpenAPIBackend } from 'openapi-backend';
 import { maxJsonBodyBytes } from '../limits.ts';
 import { problems } from './problems.ts';
 import { noteInvalidUtf8, refuseFlawedText } from './text.ts';
-import { deferProblem, receiveUpload } from './upload.ts';
+import { deferProblem } from './deferred-problem.ts';
+import { receiveUpload } from './upload.ts';
 
 function hasBody(request: Request): boolean {
   const length = request.headers['content-length'];

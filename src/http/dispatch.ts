@@ -4,6 +4,7 @@ import type { CommonQueryMethods } from 'slonik';
 import { readAsUser, writeAsUser, writeOnceAsUser } from '../db/user-scope.ts';
 import { queriesFor } from '../queries.ts';
 import type { AppServices } from '../services.ts';
+import type { Caller } from './auth.ts';
 import type { OperationFacts } from './contract.ts';
 import { idempotent } from './idempotency.ts';
 import type { OperationContext, OperationEntry, OperationId, StreamReply, UserContext } from './operation.ts';
@@ -44,12 +45,13 @@ async function runAsUser(
   entry: Exclude<OperationEntry<OperationId>, { access: 'public' }>,
   facts: OperationFacts,
   base: OperationContext<OperationId>,
-  userId: string,
+  caller: Caller,
   request: Request,
   response: Response,
   services: AppServices,
 ): Promise<Answer> {
-  return scopeOf(entry, facts, request)(services.userPool, userId, async (db: CommonQueryMethods) => {
+  const { userId } = caller;
+  return scopeOf(entry, facts, request)(services.userPool, caller, async (db: CommonQueryMethods) => {
     const context: UserContext<OperationId> = { ...base, userId, db, q: queriesFor(db, userId) };
     const run = () => entry.run(context as never) as Promise<Answer>;
     const answer = facts.idempotent ? await idempotent(context, run as never) as Answer : await run();
@@ -85,7 +87,7 @@ export function dispatch(api: OpenAPIBackend, services: AppServices, facts: Read
       const base = operationContext(operationId, context, request, services);
       const answer: Answer = entry.access === 'public'
         ? await entry.run(base as never)
-        : await runAsUser(entry, said, base, context.security?.bearerAuth as string, request, response, services);
+        : await runAsUser(entry, said, base, context.security?.bearerAuth as Caller, request, response, services);
       if (answer.stream) return;
       if (services.config.validateResponses) checkAnswer(api, context, request, operationId, answer);
       response.status(answer.status).set(answer.headers ?? {});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLedgerDate } from '../limits.ts';
 import { problems } from './problems.ts';
 
 /**
@@ -46,11 +47,7 @@ const issuedTimestamp = z
   .refine((value) => value >= '1970' && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value);
 
 /** A real calendar date within the ledger's range. */
-const issuedDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((value) => value >= '1900-01-01' && value <= '2199-12-31' && !Number.isNaN(Date.parse(value))
-    && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value));
+const issuedDate = z.string().refine(isLedgerDate);
 
 /** Cursor of lists ordered by (created_at, id). */
 export const createdAtCursor = z.tuple([issuedTimestamp, z.uuid()]);

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Request, RequestHandler } from 'express';
 import { problems, type FieldError } from './problems.ts';
-import { deferProblem } from './upload.ts';
+import { deferProblem } from './deferred-problem.ts';
 
 /**
  * Every string the API accepts is valid Unicode without NUL: PostgreSQL refuses NUL in text (a 500

@@ -19,11 +19,14 @@ export function expectBadParameter(response: Answer, parameter: string): void {
   expect(response.body.errors).toContainEqual(expect.objectContaining({ parameter, in: 'query' }));
 }
 
-/** A 422 problem whose `errors` point at each body pointer. */
-export function expectUnprocessable(response: Answer, ...pointers: string[]): void {
+/** A 422 problem whose `errors` include each expected entry: a body pointer, or the fields an entry has. */
+export function expectUnprocessable(response: Answer, ...expected: (string | Record<string, unknown>)[]): void {
   expect(response.status).toBe(422);
   expect(response.body).toMatchObject({ type: '/problems/unprocessable', status: 422 });
-  for (const pointer of pointers) expect(response.body.errors).toContainEqual(expect.objectContaining({ pointer, in: 'body' }));
+  for (const entry of expected) {
+    const fields = typeof entry === 'string' ? { pointer: entry, in: 'body' } : entry;
+    expect(response.body.errors).toContainEqual(expect.objectContaining(fields));
+  }
 }
 
 /** A 401 with a Bearer challenge; `what` names the case in a failure message. */
@@ -39,6 +42,19 @@ export function expectConflict(response: Answer): void {
   expect(response.body).toMatchObject({ type: '/problems/conflict', status: 409 });
 }
 
+/** The parts of a problem answer that do not vary per request: answers of equal shape tell a client the same thing. */
+export function problemShape(response: Answer) {
+  return {
+    status: response.status,
+    type: response.body.type,
+    title: response.body.title,
+    detail: response.body.detail,
+    errors: response.body.errors,
+    authenticate: response.headers['www-authenticate'],
+    contentType: response.headers['content-type'],
+  };
+}
+
 /** Base64url of a JSON value: for forging cursors. */
 export const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -51,4 +67,23 @@ export function expectReplay(first: Answer, second: Answer): void {
   expect(second.body).toEqual(first.body);
   expect(second.headers.location).toBe(first.headers.location);
   expect(second.headers.etag).toBe(first.headers.etag);
+}
+
+/**
+ * Two requests raced under one Idempotency-Key: exactly one created (201, no replay header), and the
+ * other replays it or answers 409. Returns the one that created.
+ */
+export function expectIdempotentRace(answers: Answer[]): Answer {
+  const fresh = answers.filter((answer) => answer.status === 201 && answer.headers['idempotent-replayed'] === undefined);
+  const others = answers.filter((answer) => !fresh.includes(answer));
+  expect(fresh).toHaveLength(1);
+  expect(others).toHaveLength(1);
+  const [created, other] = [fresh[0]!, others[0]!];
+  if (other.status === 201) {
+    expect(other.headers['idempotent-replayed']).toBe('true');
+    expect(other.body).toEqual(created.body);
+  } else {
+    expectConflict(other);
+  }
+  return created;
 }

@@ -1,6 +1,8 @@
 // Walking a cursor-paginated list the way a client would.
+import { randomBytes } from 'node:crypto';
 import { expect } from '@jest/globals';
 import type { ContractClient } from './app.ts';
+import { base64url } from './expectations.ts';
 
 export type Page<Item> = { data: Item[]; next_cursor: string | null };
 
@@ -17,3 +19,14 @@ export async function pagesOf<Item>(api: ContractClient, path: string, token: st
   } while (cursor !== null && pages.length < maxPages);
   return pages;
 }
+
+/** Query strings every cursor-paged list answers with a 400 naming `parameter`: the page size and cursor rules they share. */
+export const badPageQueries = [
+  { case: 'limit=0', query: 'limit=0', parameter: 'limit' },
+  { case: 'limit=201', query: 'limit=201', parameter: 'limit' },
+  { case: 'limit=abc', query: 'limit=abc', parameter: 'limit' },
+  { case: 'an unknown parameter', query: 'sort=name', parameter: 'sort' },
+  { case: 'a cursor of characters outside base64url', query: 'cursor=%21%21not*a*cursor', parameter: 'cursor' },
+  { case: 'a cursor of random base64url bytes', query: `cursor=${randomBytes(24).toString('base64url')}`, parameter: 'cursor' },
+  { case: 'a cursor of JSON the list never issues', query: `cursor=${base64url({ after: 'everything' })}`, parameter: 'cursor' },
+];

@@ -4,8 +4,6 @@ import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 
-type Db = CommonQueryMethods;
-
 const apiKeyPrefix = 'ss_';
 
 export function isApiKey(token: string): boolean {
@@ -43,28 +41,37 @@ const apiKeyColumns = sql.fragment`id, name, prefix, expires_at, last_used_at, c
 
 export const apiKeyCursor = createdAtCursor;
 
-export function insertApiKey(db: Db, userId: string, key: { name: string; secret: string; expiresAt: string | null }) {
-  return db.one(sql.type(apiKeyRow)`
-    insert into api_keys (user_id, name, prefix, secret_hash, expires_at)
-    values (${userId}, ${key.name}, ${key.secret.slice(0, 9)}, ${secretHash(key.secret)}, ${key.expiresAt})
-    returning ${apiKeyColumns}
-  `);
+export type NewApiKey = { name: string; secret: string; expiresAt: string | null };
+
+/** The caller's API keys, bound once per request to its connection. */
+export function apiKeyQueries(db: CommonQueryMethods, userId: string) {
+  return {
+    list({ limit, after }: { limit: number; after: z.infer<typeof apiKeyCursor> | undefined }) {
+      return db.any(sql.type(apiKeyRow)`
+        select ${apiKeyColumns}
+        from api_keys
+        where user_id = ${userId}
+          ${after ? sql.fragment`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
+        order by created_at, id
+        limit ${limit + 1}
+      `);
+    },
+
+    /** Stores the key's prefix (to recognise it in a list) and its hash, never the secret itself. */
+    insert(key: NewApiKey) {
+      return db.one(sql.type(apiKeyRow)`
+        insert into api_keys (user_id, name, prefix, secret_hash, expires_at)
+        values (${userId}, ${key.name}, ${key.secret.slice(0, 9)}, ${secretHash(key.secret)}, ${key.expiresAt})
+        returning ${apiKeyColumns}
+      `);
+    },
+
+    /** Revokes a key; false when the caller has no such key. */
+    async delete(id: string): Promise<boolean> {
+      const result = await db.query(sql.typeAlias('void')`delete from api_keys where user_id = ${userId} and id = ${id}`);
+      return result.rowCount > 0;
+    },
+  };
 }
 
-export function listApiKeys(db: Db, userId: string, options: { limit: number; after: z.infer<typeof apiKeyCursor> | undefined }) {
-  const { limit, after } = options;
-  return db.any(sql.type(apiKeyRow)`
-    select ${apiKeyColumns}
-    from api_keys
-    where user_id = ${userId}
-      ${after ? sql.fragment`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
-    order by created_at, id
-    limit ${limit + 1}
-  `);
-}
-
-/** Revokes a key; false when the caller has no such key. */
-export async function deleteApiKey(db: Db, userId: string, id: string): Promise<boolean> {
-  const result = await db.query(sql.typeAlias('void')`delete from api_keys where user_id = ${userId} and id = ${id}`);
-  return result.rowCount > 0;
-}
+export type ApiKeyQueries = ReturnType<typeof apiKeyQueries>;

@@ -1,11 +1,13 @@
 import type { DatabasePool } from 'slonik';
 import type { Config } from '../../config.ts';
-import { bearerToken, verifyAccessToken } from '../../http/auth.ts';
+import { bearerToken, verifyAccessToken, type Caller } from '../../http/auth.ts';
 import { findApiKeyUser, isApiKey } from '../api-keys/queries.ts';
 
-/** The user a request's bearer credential names — a personal API key or an access token — or undefined. */
-export function callerOf(authorization: string | string[] | undefined, pool: DatabasePool, config: Config): Promise<string | undefined> {
+/** Who a request's bearer credential names — a personal API key or an access token — or undefined. */
+export async function callerOf(authorization: string | string[] | undefined, pool: DatabasePool, config: Config): Promise<Caller | undefined> {
   const token = bearerToken(Array.isArray(authorization) ? authorization[0] : authorization);
-  if (!token) return Promise.resolve(undefined);
-  return isApiKey(token) ? findApiKeyUser(pool, token) : verifyAccessToken(token, config);
+  if (!token) return undefined;
+  if (!isApiKey(token)) return verifyAccessToken(token, config);
+  const userId = await findApiKeyUser(pool, token);
+  return userId === undefined ? undefined : { userId, tokenGeneration: null };
 }

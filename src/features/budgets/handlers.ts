@@ -1,50 +1,36 @@
-import type { CommonQueryMethods } from 'slonik';
+import { defaultPageLimit } from '../../limits.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { problems } from '../../http/problems.ts';
+import type { Queries } from '../../queries.ts';
 import { periodContaining } from './periods.ts';
-import * as queries from './queries.ts';
+import { budgetCursor, type Budget } from './queries.ts';
 import { budgetStatus, carriesOver, type BudgetStatus } from './status.ts';
 
 const notFound = () => problems.notFound('No budget with this id.');
 
 /** A category id must name one of the caller's categories; another user's is as unknown as a made-up one. */
-async function assertOwnCategory(db: CommonQueryMethods, userId: string, categoryId: string | null | undefined) {
+async function assertOwnCategory(q: Queries, categoryId: string | null | undefined) {
   if (categoryId === null || categoryId === undefined) return;
-  if (!(await queries.categoryExists(db, userId, categoryId))) {
-    throw problems.unprocessable('The category does not exist.', [
-      { pointer: '#/category_id', in: 'body', message: 'is not one of your categories' },
-    ]);
-  }
+  if (!(await q.categories.find(categoryId))) throw problems.unknownReference('category', '#/category_id');
 }
 
 /**
- * The status date: today (UTC) when absent. Held to the ledger's date range, so period ends
- * stay four-digit dates and rollover sums stay in range.
+ * The status date: today (UTC) when absent. The contract's `date` format already holds a given
+ * one to the ledger's range, so period ends stay four-digit dates and rollover sums stay in range.
  */
 function statusDate(date: string | undefined): string {
-  const day = date ?? new Date().toISOString().slice(0, 10);
-  if (day < '1900-01-01' || day > '2199-12-31') {
-    throw problems.validation([{ parameter: 'date', in: 'query', message: 'must lie between 1900-01-01 and 2199-12-31' }]);
-  }
-  return day;
+  return date ?? new Date().toISOString().slice(0, 10);
 }
 
 /**
  * The statuses of several budgets at one date: the periods are computed here, every budget's
  * sums come from one query together, and the pure budgetStatus does the rest.
  */
-async function statusesAt(
-  db: CommonQueryMethods,
-  userId: string,
-  budgets: readonly queries.Budget[],
-  date: string,
-): Promise<BudgetStatus[]> {
+async function statusesAt(q: Queries, budgets: readonly Budget[], date: string): Promise<BudgetStatus[]> {
   const periods = budgets.map((budget) => periodContaining(budget, date));
-  const sums = await queries.spendingByBudget(
-    db,
-    userId,
+  const sums = await q.budgets.spendingByBudget(
     budgets.map((budget, index) => ({
       budgetId: budget.id,
       categoryId: budget.category_id,
@@ -66,19 +52,19 @@ async function statusesAt(
   );
 }
 
-export const listBudgets: Handler<'listBudgets'> = async ({ db, userId, query }) => {
-  const limit = query.limit ?? 50;
-  const rows = await queries.listBudgets(db, userId, { limit, after: decodeCursor(query.cursor, queries.budgetCursor) });
+export const listBudgets: Handler<'listBudgets'> = async ({ q, query }) => {
+  const limit = query.limit ?? defaultPageLimit;
+  const rows = await q.budgets.list({ limit, after: decodeCursor(query.cursor, budgetCursor) });
   return { status: 200, body: page(rows, limit, (row) => [row.created_at, row.id], (row) => row) };
 };
 
-export const createBudget: Handler<'createBudget'> = async ({ body, db, userId }) => {
-  await assertOwnCategory(db, userId, body.category_id);
-  const budget = await queries.insertBudget(db, userId, {
+export const createBudget: Handler<'createBudget'> = async ({ q, body }) => {
+  await assertOwnCategory(q, body.category_id);
+  const budget = await q.budgets.insert({
     name: body.name.trim(),
     category_id: body.category_id ?? null,
     amount: body.amount,
-    currency: body.currency ?? (await queries.findDefaultCurrency(db, userId)),
+    currency: body.currency ?? (await q.me.find()).default_currency,
     period: body.period,
     start_date: body.start_date,
     rollover: body.rollover ?? false,
@@ -91,45 +77,45 @@ export const createBudget: Handler<'createBudget'> = async ({ body, db, userId }
   };
 };
 
-export const getBudget: Handler<'getBudget'> = async ({ db, userId, path }) => {
-  const budget = await queries.findBudget(db, userId, path.id);
+export const getBudget: Handler<'getBudget'> = async ({ q, path }) => {
+  const budget = await q.budgets.find(path.id);
   if (!budget) throw notFound();
   return { status: 200, body: budget, headers: { ETag: etagOf(budget) } };
 };
 
-export const updateBudget: Handler<'updateBudget'> = async ({ db, userId, path, headers, body }) => {
-  const current = await queries.findBudget(db, userId, path.id, { forUpdate: true });
+export const updateBudget: Handler<'updateBudget'> = async ({ q, path, headers, body }) => {
+  const current = await q.budgets.find(path.id, { forUpdate: true });
   if (!current) throw notFound();
   assertIfMatch(headers['if-match'], current);
-  await assertOwnCategory(db, userId, body.category_id);
-  const budget = await queries.updateBudget(db, userId, path.id, {
+  await assertOwnCategory(q, body.category_id);
+  const budget = await q.budgets.update(path.id, {
     ...body,
     ...(body.name === undefined ? {} : { name: body.name.trim() }),
   });
   return { status: 200, body: budget, headers: { ETag: etagOf(budget) } };
 };
 
-export const deleteBudget: Handler<'deleteBudget'> = async ({ db, userId, path, headers }) => {
-  const current = await queries.findBudget(db, userId, path.id, { forUpdate: true });
+export const deleteBudget: Handler<'deleteBudget'> = async ({ q, path, headers }) => {
+  const current = await q.budgets.find(path.id, { forUpdate: true });
   if (!current) throw notFound();
   assertIfMatch(headers['if-match'], current);
-  await queries.deleteBudget(db, userId, path.id);
+  await q.budgets.delete(path.id);
   return { status: 204, body: undefined };
 };
 
-export const getBudgetStatus: Handler<'getBudgetStatus'> = async ({ db, userId, path, query }) => {
+export const getBudgetStatus: Handler<'getBudgetStatus'> = async ({ q, path, query }) => {
   const date = statusDate(query.date);
-  const budget = await queries.findBudget(db, userId, path.id);
+  const budget = await q.budgets.find(path.id);
   if (!budget) throw notFound();
-  const [status] = await statusesAt(db, userId, [budget], date);
+  const [status] = await statusesAt(q, [budget], date);
   return { status: 200, body: status! };
 };
 
-export const listBudgetStatuses: Handler<'listBudgetStatuses'> = async ({ db, userId, query }) => {
+export const listBudgetStatuses: Handler<'listBudgetStatuses'> = async ({ q, query }) => {
   const date = statusDate(query.date);
-  const limit = query.limit ?? 50;
-  const budgets = await queries.listBudgets(db, userId, { limit, after: decodeCursor(query.cursor, queries.budgetCursor) });
+  const limit = query.limit ?? defaultPageLimit;
+  const budgets = await q.budgets.list({ limit, after: decodeCursor(query.cursor, budgetCursor) });
   const visible = budgets.slice(0, limit);
-  const statuses = new Map((await statusesAt(db, userId, visible, date)).map((status) => [status.budget_id, status]));
+  const statuses = new Map((await statusesAt(q, visible, date)).map((status) => [status.budget_id, status]));
   return { status: 200, body: page(budgets, limit, (row) => [row.created_at, row.id], (row) => statuses.get(row.id)!) };
 };

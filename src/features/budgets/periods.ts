@@ -1,10 +1,12 @@
+import type { components } from '../../generated/api.ts';
+
 /**
  * Budget periods: pure calendar maths on 'YYYY-MM-DD' strings. Dates become integer day numbers
  * (days since 1970-01-01, proleptic Gregorian) and back, so no time zone or the Date object's
  * two-digit-year rule can shift a day.
  */
 
-export type BudgetPeriod = 'weekly' | 'monthly' | 'yearly';
+export type BudgetPeriod = components['schemas']['BudgetPeriod'];
 
 /** The `index`-th period of a budget (0 starts on start_date; negative ones lie before it). */
 export type PeriodWindow = { index: number; start: string; end: string };

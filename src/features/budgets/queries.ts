@@ -6,10 +6,9 @@ import { createdAtCursor } from '../../http/pagination.ts';
 import type { components } from '../../generated/api.ts';
 import { currencyCode } from '../../money/currency.ts';
 
-type Db = CommonQueryMethods;
 type BudgetUpdate = components['schemas']['BudgetUpdate'];
 
-export const budgetPeriods = ['weekly', 'monthly', 'yearly'] as const;
+export const budgetPeriods = ['weekly', 'monthly', 'yearly'] as const satisfies readonly components['schemas']['BudgetPeriod'][];
 
 /** A budget exactly as the API shows it (columns in the schema's order, so ETags are stable). */
 const budgetRow = z.object({
@@ -34,80 +33,6 @@ const budgetColumns = sql.fragment`
 /** The cursor of the budget lists: the (created_at, id) of the last row shown. */
 export const budgetCursor = createdAtCursor;
 
-export function listBudgets(db: Db, userId: string, options: { limit: number; after: z.infer<typeof budgetCursor> | undefined }) {
-  const { limit, after } = options;
-  return db.any(sql.type(budgetRow)`
-    select ${budgetColumns}
-    from budgets
-    where user_id = ${userId}
-      ${after ? sql.fragment`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
-    order by created_at, id
-    limit ${limit + 1}
-  `);
-}
-
-/** One budget; `forUpdate` locks it for a conditional change in the same transaction. */
-export function findBudget(db: Db, userId: string, id: string, options: { forUpdate?: boolean } = {}) {
-  return db.maybeOne(sql.type(budgetRow)`
-    select ${budgetColumns}
-    from budgets
-    where user_id = ${userId} and id = ${id}
-    ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
-  `);
-}
-
-const defaultCurrencyRow = z.object({ default_currency: currencyCode });
-
-export function findDefaultCurrency(db: Db, userId: string) {
-  return db.oneFirst(sql.type(defaultCurrencyRow)`select default_currency from users where id = ${userId}`);
-}
-
-const existsRow = z.object({ exists: z.boolean() });
-
-/** Whether the category is one of the user's: checked before a write, so a foreign id is a clean 422. */
-export function categoryExists(db: Db, userId: string, categoryId: string) {
-  return db.oneFirst(sql.type(existsRow)`
-    select exists (select 1 from categories where user_id = ${userId} and id = ${categoryId}) as exists
-  `);
-}
-
-export function insertBudget(
-  db: Db,
-  userId: string,
-  budget: Pick<Budget, 'name' | 'category_id' | 'amount' | 'currency' | 'period' | 'start_date' | 'rollover' | 'alert_threshold'>,
-) {
-  return db.one(sql.type(budgetRow)`
-    insert into budgets (user_id, name, category_id, amount, currency, period, start_date, rollover, alert_threshold)
-    values (
-      ${userId}, ${budget.name}, ${budget.category_id}, ${budget.amount}, ${budget.currency}, ${budget.period},
-      ${budget.start_date}::date, ${budget.rollover}, ${budget.alert_threshold}
-    )
-    returning ${budgetColumns}
-  `);
-}
-
-export function updateBudget(db: Db, userId: string, id: string, changes: BudgetUpdate) {
-  const assignments = [
-    changes.name === undefined ? null : sql.fragment`name = ${changes.name}`,
-    changes.category_id === undefined ? null : sql.fragment`category_id = ${changes.category_id}`,
-    changes.amount === undefined ? null : sql.fragment`amount = ${changes.amount}`,
-    changes.currency === undefined ? null : sql.fragment`currency = ${changes.currency}`,
-    changes.period === undefined ? null : sql.fragment`period = ${changes.period}`,
-    changes.start_date === undefined ? null : sql.fragment`start_date = ${changes.start_date}::date`,
-    changes.rollover === undefined ? null : sql.fragment`rollover = ${changes.rollover}`,
-    changes.alert_threshold === undefined ? null : sql.fragment`alert_threshold = ${changes.alert_threshold}`,
-  ].filter((assignment) => assignment !== null);
-  return db.one(sql.type(budgetRow)`
-    update budgets set ${sql.join(assignments, sql.fragment`, `)}
-    where user_id = ${userId} and id = ${id}
-    returning ${budgetColumns}
-  `);
-}
-
-export function deleteBudget(db: Db, userId: string, id: string) {
-  return db.query(sql.typeAlias('void')`delete from budgets where user_id = ${userId} and id = ${id}`);
-}
-
 /** What one budget's status needs summed: its matching rule and the days to sum over. */
 export type SpendingWindow = {
   budgetId: string;
@@ -128,31 +53,20 @@ const budgetSpendingRow = z.object({
 });
 
 /**
- * For each window, in one round trip: spent in the period so far and spent in the carried-over
- * periods before it. A transaction counts when it is the user's, in the budget's currency, not a
- * transfer leg, and categorized in the budget's category or one of its children — or, for an
- * all-spending budget (no category), in any `expense` category. Uncategorized transactions never
- * count. Whole calendar months come from the report aggregates (a rollover budget years old costs
- * a few rows per month, not every transaction); the partial months at the ends from the
- * transactions themselves.
+ * Each window's sums over its period so far and, when something carries over, the periods before
+ * it. A transaction counts when it is the user's, in the budget's currency, not a transfer leg, and
+ * categorized in the budget's category or one of its children — or, for an all-spending budget (no
+ * category), in any `expense` category. Uncategorized transactions never count. Whole calendar
+ * months come from the report aggregates (a rollover budget years old costs a few rows per month,
+ * not every transaction); the partial months at the ends from the transactions themselves.
  */
-export function spendingByBudget(db: Db, userId: string, windows: readonly SpendingWindow[]) {
-  if (windows.length === 0) return Promise.resolve([]);
-  const parts = windows.flatMap((window) => [
+function spendingParts(userId: string, windows: readonly SpendingWindow[]) {
+  return windows.flatMap((window) => [
     ...windowSums(userId, window, 'in', { from: window.periodStart, to: window.until }),
     ...(window.carryFrom && window.carryFrom < window.periodStart
       ? windowSums(userId, window, 'before', { from: window.carryFrom, to: addDays(window.periodStart, -1) })
       : []),
   ]);
-  if (parts.length === 0) return Promise.resolve([]);
-  return db.any(sql.type(budgetSpendingRow)`
-    select
-      budget_id,
-      coalesce(-sum(total) filter (where part = 'in'), 0) as spent_in_period,
-      coalesce(-sum(total) filter (where part = 'before'), 0) as spent_before_period
-    from (${sql.join(parts, sql.fragment` union all `)}) as sums (budget_id, part, total)
-    group by budget_id
-  `);
 }
 
 /** The signed sums of one window's matching transactions over `range`, as (budget_id, part, total) rows. */
@@ -177,3 +91,82 @@ function windowSums(userId: string, window: SpendingWindow, part: 'in' | 'before
             and t.date between ${edge.from}::date and ${edge.to}::date`),
   ];
 }
+
+export type NewBudget = Pick<Budget, 'name' | 'category_id' | 'amount' | 'currency' | 'period' | 'start_date' | 'rollover' | 'alert_threshold'>;
+
+/** The `set` list of a budget update: only the fields the request names. */
+function budgetAssignments(changes: BudgetUpdate) {
+  return [
+    changes.name === undefined ? null : sql.fragment`name = ${changes.name}`,
+    changes.category_id === undefined ? null : sql.fragment`category_id = ${changes.category_id}`,
+    changes.amount === undefined ? null : sql.fragment`amount = ${changes.amount}`,
+    changes.currency === undefined ? null : sql.fragment`currency = ${changes.currency}`,
+    changes.period === undefined ? null : sql.fragment`period = ${changes.period}`,
+    changes.start_date === undefined ? null : sql.fragment`start_date = ${changes.start_date}::date`,
+    changes.rollover === undefined ? null : sql.fragment`rollover = ${changes.rollover}`,
+    changes.alert_threshold === undefined ? null : sql.fragment`alert_threshold = ${changes.alert_threshold}`,
+  ].filter((assignment) => assignment !== null);
+}
+
+/** The caller's budgets, bound once per request to its connection. */
+export function budgetQueries(db: CommonQueryMethods, userId: string) {
+  return {
+    list({ limit, after }: { limit: number; after: z.infer<typeof budgetCursor> | undefined }) {
+      return db.any(sql.type(budgetRow)`
+        select ${budgetColumns}
+        from budgets
+        where user_id = ${userId}
+          ${after ? sql.fragment`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
+        order by created_at, id
+        limit ${limit + 1}
+      `);
+    },
+
+    /** One budget; `forUpdate` locks it for a conditional change in the same transaction. */
+    find(id: string, options: { forUpdate?: boolean } = {}) {
+      return db.maybeOne(sql.type(budgetRow)`
+        select ${budgetColumns}
+        from budgets
+        where user_id = ${userId} and id = ${id}
+        ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
+      `);
+    },
+
+    insert(budget: NewBudget) {
+      return db.one(sql.type(budgetRow)`
+        insert into budgets (user_id, name, category_id, amount, currency, period, start_date, rollover, alert_threshold)
+        values (${userId}, ${budget.name}, ${budget.category_id}, ${budget.amount}, ${budget.currency}, ${budget.period},
+          ${budget.start_date}::date, ${budget.rollover}, ${budget.alert_threshold})
+        returning ${budgetColumns}
+      `);
+    },
+
+    update(id: string, changes: BudgetUpdate) {
+      return db.one(sql.type(budgetRow)`
+        update budgets set ${sql.join(budgetAssignments(changes), sql.fragment`, `)}
+        where user_id = ${userId} and id = ${id}
+        returning ${budgetColumns}
+      `);
+    },
+
+    async delete(id: string): Promise<void> {
+      await db.query(sql.typeAlias('void')`delete from budgets where user_id = ${userId} and id = ${id}`);
+    },
+
+    /** For each window, in one round trip: spent in the period so far and in the carried-over periods before it. */
+    async spendingByBudget(windows: readonly SpendingWindow[]) {
+      const parts = spendingParts(userId, windows);
+      if (parts.length === 0) return [];
+      return db.any(sql.type(budgetSpendingRow)`
+        select
+          budget_id,
+          coalesce(-sum(total) filter (where part = 'in'), 0) as spent_in_period,
+          coalesce(-sum(total) filter (where part = 'before'), 0) as spent_before_period
+        from (${sql.join(parts, sql.fragment` union all `)}) as sums (budget_id, part, total)
+        group by budget_id
+      `);
+    },
+  };
+}
+
+export type BudgetQueries = ReturnType<typeof budgetQueries>;

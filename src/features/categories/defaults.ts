@@ -1,6 +1,9 @@
+import type { components } from '../../generated/api.ts';
+
+export type CategoryKind = components['schemas']['CategoryKind'];
+
 /** The kinds a category can have, in the spec's order. */
-export const categoryKinds = ['expense', 'income', 'transfer'] as const;
-export type CategoryKind = (typeof categoryKinds)[number];
+export const categoryKinds = ['expense', 'income', 'transfer'] as const satisfies readonly CategoryKind[];
 
 export type DefaultGroup = { name: string; kind: CategoryKind; children: readonly string[] };
 

@@ -1,28 +1,17 @@
+import { defaultPageLimit } from '../../limits.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
-import { problems } from '../../http/problems.ts';
-import {
-  categoryCursor,
-  deleteCategoryRow,
-  findCategory,
-  insertCategory,
-  reassignCategoryUsage,
-  selectCategories,
-  uncategorizeTransactions,
-  updateCategoryFields,
-} from './queries.ts';
+import { notYoursParameter, problems } from '../../http/problems.ts';
+import { categoryCursor } from './queries.ts';
 
 const notFound = () => problems.notFound('No category with this id.');
 
-const unknownParent = () =>
-  problems.unprocessable('The parent category does not exist.', [
-    { pointer: '#/parent_id', in: 'body', message: 'is not one of your categories' },
-  ]);
+const unknownParent = () => problems.unknownReference('category', '#/parent_id', 'The parent category does not exist.');
 
-export const listCategories: Handler<'listCategories'> = async ({ db, userId, query }) => {
-  const limit = query.limit ?? 50;
-  const rows = await selectCategories(db, userId, {
+export const listCategories: Handler<'listCategories'> = async ({ q, query }) => {
+  const limit = query.limit ?? defaultPageLimit;
+  const rows = await q.categories.list({
     limit,
     after: decodeCursor(query.cursor, categoryCursor),
     kind: query.kind,
@@ -32,11 +21,11 @@ export const listCategories: Handler<'listCategories'> = async ({ db, userId, qu
   return { status: 200, body: page(rows, limit, (row) => [row.created_at, row.id], (row) => row) };
 };
 
-export const createCategory: Handler<'createCategory'> = async ({ body, db, userId }) => {
+export const createCategory: Handler<'createCategory'> = async ({ q, body }) => {
   let kind = body.kind;
   if (body.parent_id !== undefined) {
     // Checked here, scoped to the caller, so an unknown or foreign parent gets a clear 422.
-    const parent = await findCategory(db, userId, body.parent_id);
+    const parent = await q.categories.find(body.parent_id);
     if (!parent) throw unknownParent();
     kind ??= parent.kind;
   } else if (kind === undefined) {
@@ -45,7 +34,7 @@ export const createCategory: Handler<'createCategory'> = async ({ body, db, user
     ]);
   }
   // Two levels only and the group's kind: the hierarchy trigger answers those (422).
-  const category = await insertCategory(db, userId, { name: body.name.trim(), parent_id: body.parent_id ?? null, kind });
+  const category = await q.categories.insert({ name: body.name.trim(), parent_id: body.parent_id ?? null, kind });
   return {
     status: 201,
     body: category,
@@ -53,44 +42,39 @@ export const createCategory: Handler<'createCategory'> = async ({ body, db, user
   };
 };
 
-export const getCategory: Handler<'getCategory'> = async ({ db, userId, path }) => {
-  const category = await findCategory(db, userId, path.id);
+export const getCategory: Handler<'getCategory'> = async ({ q, path }) => {
+  const category = await q.categories.find(path.id);
   if (!category) throw notFound();
   return { status: 200, body: category, headers: { ETag: etagOf(category) } };
 };
 
-export const updateCategory: Handler<'updateCategory'> = async ({ db, userId, path, headers, body }) => {
-  const current = await findCategory(db, userId, path.id, { forUpdate: true });
+export const updateCategory: Handler<'updateCategory'> = async ({ q, path, headers, body }) => {
+  const current = await q.categories.find(path.id, { forUpdate: true });
   if (!current) throw notFound();
   assertIfMatch(headers['if-match'], current);
-  if (typeof body.parent_id === 'string' && !(await findCategory(db, userId, body.parent_id))) throw unknownParent();
-  const category = await updateCategoryFields(db, userId, path.id, {
+  if (typeof body.parent_id === 'string' && !(await q.categories.find(body.parent_id))) throw unknownParent();
+  const category = await q.categories.update(path.id, {
     ...body,
     ...(body.name === undefined ? {} : { name: body.name.trim() }),
   });
   return { status: 200, body: category, headers: { ETag: etagOf(category) } };
 };
 
-export const deleteCategory: Handler<'deleteCategory'> = async ({ db, userId, path, query, headers }) => {
-  const current = await findCategory(db, userId, path.id, { forUpdate: true });
+export const deleteCategory: Handler<'deleteCategory'> = async ({ q, path, query, headers }) => {
+  const current = await q.categories.find(path.id, { forUpdate: true });
   if (!current) throw notFound();
   assertIfMatch(headers['if-match'], current);
-  if (query.reassign_to === undefined) {
-    await uncategorizeTransactions(db, userId, current.id);
-  } else {
-    const target = await findCategory(db, userId, query.reassign_to);
+  if (query.reassign_to !== undefined) {
+    const target = await q.categories.find(query.reassign_to);
     if (!target || target.id === current.id) {
       throw problems.unprocessable('reassign_to must be another of your categories.', [
-        {
-          parameter: 'reassign_to',
-          in: 'query',
-          message: target ? 'is the category being deleted' : 'is not one of your categories',
-        },
+        target
+          ? { parameter: 'reassign_to', in: 'query', message: 'is the category being deleted' }
+          : notYoursParameter('category', 'reassign_to'),
       ]);
     }
-    await reassignCategoryUsage(db, userId, current.id, target.id);
   }
   // A group that still has categories, or budgets left on this one, fail here with a 409.
-  await deleteCategoryRow(db, userId, current.id);
+  await q.categories.delete(current.id, { reassignTo: query.reassign_to });
   return { status: 204, body: undefined };
 };

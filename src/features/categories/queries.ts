@@ -5,7 +5,6 @@ import { createdAtCursor } from '../../http/pagination.ts';
 import type { components } from '../../generated/api.ts';
 import { categoryKinds, defaultCategories, type CategoryKind } from './defaults.ts';
 
-type Db = CommonQueryMethods;
 type CategoryUpdate = components['schemas']['CategoryUpdate'];
 
 /** A category exactly as the API shows it. */
@@ -22,93 +21,90 @@ export type Category = z.infer<typeof categoryRow>;
 
 const categoryColumns = sql.fragment`id, name, parent_id, kind, archived, created_at, updated_at`;
 
-/**
- * The cursor of the category list: the (created_at, id) of the last row shown. Year 0 is valid
- * ISO 8601 but not a PostgreSQL timestamp, so a forged cursor naming it would be a 500, not a 400.
- */
+/** The cursor of the category list: the (created_at, id) of the last row shown. */
 export const categoryCursor = createdAtCursor;
 
-export function selectCategories(
-  db: Db,
-  userId: string,
-  options: {
-    limit: number;
-    after: z.infer<typeof categoryCursor> | undefined;
-    kind: CategoryKind | undefined;
-    parentId: string | undefined;
-    archived: boolean | undefined;
-  },
-) {
-  const { limit, after, kind, parentId, archived } = options;
-  return db.any(sql.type(categoryRow)`
-    select ${categoryColumns}
-    from categories
-    where user_id = ${userId}
-      ${kind === undefined ? sql.fragment`` : sql.fragment`and kind = ${kind}`}
-      ${parentId === undefined ? sql.fragment`` : sql.fragment`and parent_id = ${parentId}`}
-      ${archived === undefined ? sql.fragment`` : sql.fragment`and archived = ${archived}`}
-      ${after ? sql.fragment`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
-    order by created_at, id
-    limit ${limit + 1}
-  `);
-}
+export type CategoryFilter = {
+  limit: number;
+  after: z.infer<typeof categoryCursor> | undefined;
+  kind: CategoryKind | undefined;
+  parentId: string | undefined;
+  archived: boolean | undefined;
+};
+export type NewCategory = Pick<Category, 'name' | 'parent_id' | 'kind'>;
 
-/** One category; `forUpdate` locks it for a conditional change in the same transaction. */
-export function findCategory(db: Db, userId: string, id: string, options: { forUpdate?: boolean } = {}) {
-  return db.maybeOne(sql.type(categoryRow)`
-    select ${categoryColumns}
-    from categories
-    where user_id = ${userId} and id = ${id}
-    ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
-  `);
-}
-
-/** Inserts a category; the hierarchy trigger enforces two levels and the group's kind. */
-export function insertCategory(db: Db, userId: string, category: { name: string; parent_id: string | null; kind: CategoryKind }) {
-  return db.one(sql.type(categoryRow)`
-    insert into categories (user_id, parent_id, name, kind)
-    values (${userId}, ${category.parent_id}, ${category.name}, ${category.kind})
-    returning ${categoryColumns}
-  `);
-}
-
-export function updateCategoryFields(db: Db, userId: string, id: string, changes: CategoryUpdate) {
-  const assignments = [
+/** The `set` list of a category update: only the fields the request names. */
+function categoryAssignments(changes: CategoryUpdate) {
+  return [
     changes.name === undefined ? null : sql.fragment`name = ${changes.name}`,
     changes.parent_id === undefined ? null : sql.fragment`parent_id = ${changes.parent_id}`,
     changes.kind === undefined ? null : sql.fragment`kind = ${changes.kind}`,
     changes.archived === undefined ? null : sql.fragment`archived = ${changes.archived}`,
   ].filter((assignment) => assignment !== null);
-  return db.one(sql.type(categoryRow)`
-    update categories set ${sql.join(assignments, sql.fragment`, `)}
-    where user_id = ${userId} and id = ${id}
-    returning ${categoryColumns}
-  `);
 }
 
-/** Moves a category's transactions (as the user's choice) and budgets to another category. */
-export async function reassignCategoryUsage(db: Db, userId: string, from: string, to: string): Promise<void> {
-  await db.query(sql.typeAlias('void')`
-    update transactions set category_id = ${to}, categorized_by = 'user'
-    where user_id = ${userId} and category_id = ${from}
-  `);
-  await db.query(sql.typeAlias('void')`
-    update budgets set category_id = ${to}
-    where user_id = ${userId} and category_id = ${from}
-  `);
+/** The caller's categories, bound once per request to its connection. */
+export function categoryQueries(db: CommonQueryMethods, userId: string) {
+  return {
+    list({ limit, after, kind, parentId, archived }: CategoryFilter) {
+      return db.any(sql.type(categoryRow)`
+        select ${categoryColumns}
+        from categories
+        where user_id = ${userId}
+          ${kind === undefined ? sql.fragment`` : sql.fragment`and kind = ${kind}`}
+          ${parentId === undefined ? sql.fragment`` : sql.fragment`and parent_id = ${parentId}`}
+          ${archived === undefined ? sql.fragment`` : sql.fragment`and archived = ${archived}`}
+          ${after ? sql.fragment`and (created_at, id) > (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
+        order by created_at, id
+        limit ${limit + 1}
+      `);
+    },
+
+    /** One category; `forUpdate` locks it for a conditional change in the same transaction. */
+    find(id: string, options: { forUpdate?: boolean } = {}) {
+      return db.maybeOne(sql.type(categoryRow)`
+        select ${categoryColumns}
+        from categories
+        where user_id = ${userId} and id = ${id}
+        ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
+      `);
+    },
+
+    insert(category: NewCategory) {
+      return db.one(sql.type(categoryRow)`
+        insert into categories (user_id, parent_id, name, kind)
+        values (${userId}, ${category.parent_id}, ${category.name}, ${category.kind})
+        returning ${categoryColumns}
+      `);
+    },
+
+    update(id: string, changes: CategoryUpdate) {
+      return db.one(sql.type(categoryRow)`
+        update categories set ${sql.join(categoryAssignments(changes), sql.fragment`, `)}
+        where user_id = ${userId} and id = ${id}
+        returning ${categoryColumns}
+      `);
+    },
+
+    /**
+     * Moves the category's transactions (as the user's choice) and budgets to `reassignTo`, or
+     * leaves its transactions uncategorized (budgets then block: 409), then deletes it.
+     */
+    async delete(id: string, options: { reassignTo: string | undefined }): Promise<void> {
+      const to = options.reassignTo ?? null;
+      await db.query(sql.typeAlias('void')`
+        update transactions set category_id = ${to}, categorized_by = ${to === null ? null : 'user'}
+        where user_id = ${userId} and category_id = ${id}
+      `);
+      if (to !== null) {
+        await db.query(sql.typeAlias('void')`update budgets set category_id = ${to} where user_id = ${userId} and category_id = ${id}`);
+      }
+      await db.query(sql.typeAlias('void')`delete from categories where user_id = ${userId} and id = ${id}`);
+    },
+  };
 }
 
-/** Leaves a category's transactions uncategorized. Budgets are left alone: they block the delete. */
-export async function uncategorizeTransactions(db: Db, userId: string, categoryId: string): Promise<void> {
-  await db.query(sql.typeAlias('void')`
-    update transactions set category_id = null, categorized_by = null
-    where user_id = ${userId} and category_id = ${categoryId}
-  `);
-}
-
-export function deleteCategoryRow(db: Db, userId: string, id: string) {
-  return db.query(sql.typeAlias('void')`delete from categories where user_id = ${userId} and id = ${id}`);
-}
+export type CategoryQueries = ReturnType<typeof categoryQueries>;
 
 /** A group the seed just created, to hang its children on. */
 const seededGroupRow = z.object({ id: z.string(), name: z.string(), kind: z.enum(categoryKinds) });

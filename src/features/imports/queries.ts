@@ -3,16 +3,14 @@ import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
-import { transactionRow } from '../transactions/queries.ts';
+import { dateFormats } from './formats/dates.ts';
+import type { CsvMapping, DateFormat, RowError, StatementFormat } from './formats/types.ts';
 
-type Db = CommonQueryMethods;
-
-export function findImportAccount(db: Db, userId: string, id: string) {
-  return db.maybeOne(sql.type(z.object({ id: z.string(), currency: currencyCode }))`
-    select id, currency from accounts where user_id = ${userId} and id = ${id}
-  `);
-}
-
+/**
+ * The mapping as stored and answered. Its shape is checked against the contract's CsvMapping both
+ * ways: every field of the contract has a parser here (`satisfies Record<…>`), and what it parses
+ * is a CsvMapping (`satisfies z.ZodType<CsvMapping>`).
+ */
 const csvMapping = z
   .object({
     date: z.string(),
@@ -23,17 +21,17 @@ const csvMapping = z
     payee: z.string().optional(),
     memo: z.string().optional(),
     external_id: z.string().optional(),
-  })
-  .strict();
+  } satisfies Record<keyof CsvMapping, z.ZodType>)
+  .strict() satisfies z.ZodType<CsvMapping>;
 
-const dateFormats = ['YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'YYYYMMDD', 'DD-MM-YYYY', 'MM-DD-YYYY'] as const;
+const statementFormat = z.enum(['csv', 'ofx', 'qfx', 'qif', 'camt053']) satisfies z.ZodType<StatementFormat>;
 
-/** An import record as the API shows it. */
+/** An import record as stored: the API's fields, with null where the answer leaves one out. */
 const importRow = z.object({
   id: z.string(),
   account_id: z.string(),
   status: z.literal('completed'),
-  format: z.enum(['csv', 'ofx', 'qfx', 'qif', 'camt053']),
+  format: statementFormat,
   file_name: z.string().nullable(),
   rows_total: z.number(),
   created: z.number(),
@@ -51,103 +49,92 @@ const importColumns = sql.fragment`
   errors, mapping, date_format, created_at
 `;
 
-export function insertImport(
-  db: Db,
-  userId: string,
-  record: { accountId: string; format: string; fileName: string | null },
-) {
-  return db.oneFirst(sql.type(z.object({ id: z.string() }))`
-    insert into imports (user_id, account_id, format, file_name)
-    values (${userId}, ${record.accountId}, ${record.format}, ${record.fileName})
-    returning id
-  `);
-}
+const importAccount = z.object({ id: z.string(), currency: currencyCode });
+export type ImportAccount = z.infer<typeof importAccount>;
 
-export function completeImport(
-  db: Db,
-  userId: string,
-  id: string,
-  outcome: {
-    rowsTotal: number;
-    created: number;
-    duplicates: number;
-    failed: number;
-    errors: { row: number; message: string }[];
-    mapping: unknown;
-    dateFormat: string | null;
-  },
-) {
-  return db.one(sql.type(importRow)`
-    update imports set
-      rows_total = ${outcome.rowsTotal}, created = ${outcome.created}, duplicates = ${outcome.duplicates},
-      failed = ${outcome.failed}, errors = ${sql.jsonb(outcome.errors)},
-      mapping = ${outcome.mapping === undefined ? null : sql.jsonb(outcome.mapping as never)},
-      date_format = ${outcome.dateFormat}
-    where user_id = ${userId} and id = ${id}
-    returning ${importColumns}
-  `);
-}
+/** What an import counted, stored on its record when it completes. */
+export type ImportOutcome = {
+  rowsTotal: number;
+  created: number;
+  duplicates: number;
+  failed: number;
+  errors: RowError[];
+  mapping: CsvMapping | undefined;
+  dateFormat: DateFormat | null;
+};
 
-export function findImport(db: Db, userId: string, id: string) {
-  return db.maybeOne(sql.type(importRow)`select ${importColumns} from imports where user_id = ${userId} and id = ${id}`);
-}
+const recordedKey = z.object({ external_id: z.string().nullable(), import_fingerprint: z.string().nullable() });
 
-export const importCursor = createdAtCursor;
+/** Bank ids and fingerprints an account has recorded already. */
+export type RecordedKeys = { externalIds: Set<string>; fingerprints: Set<string> };
 
-export function listImports(
-  db: Db,
-  userId: string,
-  options: { limit: number; after: z.infer<typeof importCursor> | undefined; accountId: string | undefined },
-) {
-  const { limit, after, accountId } = options;
-  return db.any(sql.type(importRow)`
-    select ${importColumns}
-    from imports
-    where user_id = ${userId}
-      ${accountId === undefined ? sql.fragment`` : sql.fragment`and account_id = ${accountId}`}
-      ${after ? sql.fragment`and (created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
-    order by created_at desc, id desc
-    limit ${limit + 1}
-  `);
-}
-
-/** Which of these bank ids and fingerprints the account has recorded already (for dry runs). */
-export async function recordedKeys(db: Db, accountId: string, externalIds: string[], fingerprints: string[]) {
-  const rows = await db.any(sql.type(z.object({ external_id: z.string().nullable(), import_fingerprint: z.string().nullable() }))`
-    select external_id, import_fingerprint from transactions
-    where account_id = ${accountId}
-      and (external_id = any(${sql.array(externalIds, 'text')}) or import_fingerprint = any(${sql.array(fingerprints, 'text')}))
-  `);
+function recordedKeysOf(rows: readonly z.infer<typeof recordedKey>[]): RecordedKeys {
   return {
     externalIds: new Set(rows.flatMap((row) => (row.external_id ? [row.external_id] : []))),
     fingerprints: new Set(rows.flatMap((row) => (row.import_fingerprint ? [row.import_fingerprint] : []))),
   };
 }
 
-/** A transaction as exported: the API's fields plus its category's name. */
-const exportRow = transactionRow.extend({ category: z.string().nullable() });
-export type ExportRow = z.infer<typeof exportRow>;
+export const importCursor = createdAtCursor;
 
-/** One page of the export, oldest first, keyed on (date, id) so memory stays flat at any size. */
-export function exportPage(
-  db: Db,
-  userId: string,
-  filters: { from?: string; to?: string; accountId?: string },
-  after: [string, string] | undefined,
-  limit: number,
-) {
-  return db.any(sql.type(exportRow)`
-    select t.id, t.date, t.account_id, t.amount, t.currency, t.description, t.merchant, t.category_id,
-      c.name as category, t.categorized_by, t.notes, t.tags, t.external_id, t.status, t.transfer_id,
-      t.created_at, t.updated_at
-    from transactions t
-    left join categories c on c.id = t.category_id
-    where t.user_id = ${userId}
-      ${filters.from === undefined ? sql.fragment`` : sql.fragment`and t.date >= ${filters.from}::date`}
-      ${filters.to === undefined ? sql.fragment`` : sql.fragment`and t.date <= ${filters.to}::date`}
-      ${filters.accountId === undefined ? sql.fragment`` : sql.fragment`and t.account_id = ${filters.accountId}`}
-      ${after ? sql.fragment`and (t.date, t.id) > (${after[0]}::date, ${after[1]}::uuid)` : sql.fragment``}
-    order by t.date, t.id
-    limit ${limit}
-  `);
+/** The imports feature's queries, bound to one request's connection and caller. */
+export function importQueries(db: CommonQueryMethods, userId: string) {
+  return {
+    /** The caller's account to import into, with its currency. */
+    findAccount(id: string) {
+      return db.maybeOne(sql.type(importAccount)`
+        select id, currency from accounts where user_id = ${userId} and id = ${id}
+      `);
+    },
+
+    /** Opens an import record; its counts are filled in by `complete`. */
+    insert(record: { accountId: string; format: StatementFormat; fileName: string | null }) {
+      return db.oneFirst(sql.type(z.object({ id: z.string() }))`
+        insert into imports (user_id, account_id, format, file_name)
+        values (${userId}, ${record.accountId}, ${record.format}, ${record.fileName})
+        returning id
+      `);
+    },
+
+    complete(id: string, outcome: ImportOutcome) {
+      return db.one(sql.type(importRow)`
+        update imports set
+          rows_total = ${outcome.rowsTotal}, created = ${outcome.created}, duplicates = ${outcome.duplicates},
+          failed = ${outcome.failed}, errors = ${sql.jsonb(outcome.errors)},
+          mapping = ${outcome.mapping === undefined ? null : sql.jsonb(outcome.mapping)},
+          date_format = ${outcome.dateFormat}
+        where user_id = ${userId} and id = ${id}
+        returning ${importColumns}
+      `);
+    },
+
+    find(id: string) {
+      return db.maybeOne(sql.type(importRow)`select ${importColumns} from imports where user_id = ${userId} and id = ${id}`);
+    },
+
+    list(options: { limit: number; after: z.infer<typeof importCursor> | undefined; accountId: string | undefined }) {
+      const { limit, after, accountId } = options;
+      return db.any(sql.type(importRow)`
+        select ${importColumns}
+        from imports
+        where user_id = ${userId}
+          ${accountId === undefined ? sql.fragment`` : sql.fragment`and account_id = ${accountId}`}
+          ${after ? sql.fragment`and (created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql.fragment``}
+        order by created_at desc, id desc
+        limit ${limit + 1}
+      `);
+    },
+
+    /** Which of these bank ids and fingerprints the account has recorded already (for dry runs). */
+    async recordedKeys(accountId: string, externalIds: string[], fingerprints: string[]): Promise<RecordedKeys> {
+      const rows = await db.any(sql.type(recordedKey)`
+        select external_id, import_fingerprint from transactions
+        where user_id = ${userId} and account_id = ${accountId}
+          and (external_id = any(${sql.array(externalIds, 'text')}) or import_fingerprint = any(${sql.array(fingerprints, 'text')}))
+      `);
+      return recordedKeysOf(rows);
+    },
+  };
 }
+
+export type ImportQueries = ReturnType<typeof importQueries>;

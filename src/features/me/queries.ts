@@ -1,41 +1,55 @@
 import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
-import { userRow } from '../auth/queries.ts';
+import { userColumns, userRow } from '../auth/queries.ts';
 
-type Db = CommonQueryMethods;
+export type UserChanges = { name?: string | null; defaultCurrency?: string; passwordHash?: string };
 
-const userColumns = sql.fragment`id, email, name, default_currency, created_at, updated_at`;
-
-export function findUser(db: Db, userId: string, options: { forUpdate?: boolean } = {}) {
-  return db.one(sql.type(userRow)`
-    select ${userColumns} from users where id = ${userId}
-    ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
-  `);
-}
-
-export function findPasswordHash(db: Db, userId: string) {
-  return db.oneFirst(sql.type(z.object({ password_hash: z.string() }))`select password_hash from users where id = ${userId}`);
-}
-
-export function updateUser(
-  db: Db,
-  userId: string,
-  changes: { name?: string | null; defaultCurrency?: string; passwordHash?: string },
-) {
-  const assignments = [
+/** The `set` list of a user update: only the fields the request names. */
+function userAssignments(changes: UserChanges) {
+  return [
     changes.name === undefined ? null : sql.fragment`name = ${changes.name}`,
     changes.defaultCurrency === undefined ? null : sql.fragment`default_currency = ${changes.defaultCurrency}`,
-    changes.passwordHash === undefined ? null : sql.fragment`password_hash = ${changes.passwordHash}`,
+    // A new password ends every access token issued before it.
+    changes.passwordHash === undefined ? null : sql.fragment`password_hash = ${changes.passwordHash}, token_generation = token_generation + 1`,
   ].filter((assignment) => assignment !== null);
-  return db.one(sql.type(userRow)`
-    update users set ${sql.join(assignments, sql.fragment`, `)}
-    where id = ${userId}
-    returning ${userColumns}
-  `);
 }
 
-/** Deletes the user; every table's user_id cascades, so all their data goes in this statement. */
-export function deleteUser(db: Db, userId: string) {
-  return db.query(sql.typeAlias('void')`delete from users where id = ${userId}`);
+const passwordHashRow = z.object({ password_hash: z.string() });
+
+/** The caller's own user row, bound once per request to its connection. */
+export function meQueries(db: CommonQueryMethods, userId: string) {
+  return {
+    /** `forUpdate` locks the row for a conditional change in the same transaction. */
+    find(options: { forUpdate?: boolean } = {}) {
+      return db.one(sql.type(userRow)`
+        select ${userColumns} from users where id = ${userId}
+        ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
+      `);
+    },
+
+    findPasswordHash() {
+      return db.oneFirst(sql.type(passwordHashRow)`select password_hash from users where id = ${userId}`);
+    },
+
+    update(changes: UserChanges) {
+      return db.one(sql.type(userRow)`
+        update users set ${sql.join(userAssignments(changes), sql.fragment`, `)}
+        where id = ${userId}
+        returning ${userColumns}
+      `);
+    },
+
+    /** Ends every access token issued so far (sign-out everywhere). */
+    async endTokens(): Promise<void> {
+      await db.query(sql.typeAlias('void')`update users set token_generation = token_generation + 1 where id = ${userId}`);
+    },
+
+    /** Every table's user_id cascades, so all the user's data goes in this statement. */
+    async delete(): Promise<void> {
+      await db.query(sql.typeAlias('void')`delete from users where id = ${userId}`);
+    },
+  };
 }
+
+export type MeQueries = ReturnType<typeof meQueries>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { readMigrations } from '../../db/migrate.ts';
 import { sql } from '../../db/sql.ts';
 import type { PublicHandler } from '../../http/operation.ts';
-import { problems } from '../../http/problems.ts';
+import { Problem, problems } from '../../http/problems.ts';
 
 const expectedVersions = readMigrations().then((migrations) => migrations.map((migration) => migration.version));
 
@@ -12,8 +12,9 @@ export const getReadiness: PublicHandler<'getReadiness'> = async ({ pool }) => {
   let applied: readonly number[];
   try {
     applied = await pool.anyFirst(sql.type(z.object({ version: z.number() }))`select version from schema_migrations`);
-  } catch {
-    throw problems.serviceUnavailable('The database is unreachable.');
+  } catch (error) {
+    // The error middleware logs a 5xx problem's cause: the reason readiness failed.
+    throw new Problem({ status: 503, type: 'service-unavailable', title: 'Service unavailable', detail: 'The database is unreachable.', cause: error });
   }
   const missing = (await expectedVersions).filter((version) => !applied.includes(version));
   if (missing.length) throw problems.serviceUnavailable(`${missing.length} migration(s) not yet applied.`);

@@ -3,21 +3,9 @@ import type { components } from '../../generated/api.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
-import { problems, type FieldError } from '../../http/problems.ts';
-import {
-  deleteTransaction as removeTransaction,
-  findAccountCurrencies,
-  findCategoryIds,
-  findTransaction,
-  insertTransactions,
-  listTransactions as selectTransactions,
-  transactionCursor,
-  updateTransaction as changeTransaction,
-  type NewTransaction,
-  type Transaction,
-  type TransactionChanges,
-} from './queries.ts';
-import type { CommonQueryMethods } from 'slonik';
+import { notYours, problems, type FieldError } from '../../http/problems.ts';
+import { defaultPageLimit } from '../../limits.ts';
+import { transactionCursor, type NewTransaction, type Transaction, type TransactionChanges, type TransactionQueries } from './queries.ts';
 
 type TransactionCreate = components['schemas']['TransactionCreate'];
 
@@ -47,36 +35,27 @@ function toRows(items: TransactionCreate[]): NewTransaction[] {
  * category is not the caller's — found here, named per item in a 422 that rolls the rest back.
  */
 async function insertAll(
-  db: CommonQueryMethods,
-  userId: string,
+  transactions: TransactionQueries,
   items: TransactionCreate[],
   pointerOf: (index: number, field: string) => string,
 ): Promise<Transaction[]> {
-  const inserted = await insertTransactions(db, userId, toRows(items));
+  const inserted = await transactions.insert(toRows(items));
   if (inserted.length === items.length) return inserted;
-  const accounts = new Set((await findAccountCurrencies(db, userId, [...new Set(items.map((item) => item.account_id))])).map((a) => a.id));
+  const accounts = new Set((await transactions.findAccountCurrencies([...new Set(items.map((item) => item.account_id))])).map((a) => a.id));
   const categoryIds = [...new Set(items.flatMap((item) => (item.category_id ? [item.category_id] : [])))];
-  const categories = new Set(categoryIds.length ? await findCategoryIds(db, userId, categoryIds) : []);
+  const categories = new Set(categoryIds.length ? await transactions.findCategoryIds(categoryIds) : []);
   const errors: FieldError[] = [];
   items.forEach((item, index) => {
-    if (!accounts.has(item.account_id)) {
-      errors.push({ pointer: pointerOf(index, 'account_id'), in: 'body', message: 'is not one of your accounts' });
-    }
-    if (item.category_id && !categories.has(item.category_id)) {
-      errors.push({ pointer: pointerOf(index, 'category_id'), in: 'body', message: 'is not one of your categories' });
-    }
+    if (!accounts.has(item.account_id)) errors.push(notYours('account', pointerOf(index, 'account_id')));
+    if (item.category_id && !categories.has(item.category_id)) errors.push(notYours('category', pointerOf(index, 'category_id')));
   });
   throw problems.unprocessable('Some referenced accounts or categories do not exist.', errors.slice(0, 100));
 }
 
-export const listTransactions: Handler<'listTransactions'> = async ({ db, userId, query }) => {
-  const limit = query.limit ?? 50;
-  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
-    throw problems.validation([{ parameter: 'to', in: 'query', message: 'is before from' }]);
-  }
-  const rows = await selectTransactions(
-    db,
-    userId,
+export const listTransactions: Handler<'listTransactions'> = async ({ q, query }) => {
+  const limit = query.limit ?? defaultPageLimit;
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw problems.reversedRange('to', 'from');
+  const rows = await q.transactions.list(
     {
       accountId: query.account_id,
       categoryId: query.category_id,
@@ -93,8 +72,8 @@ export const listTransactions: Handler<'listTransactions'> = async ({ db, userId
   return { status: 200, body: page(rows, limit, (row) => [row.date, row.id], (row) => row) };
 };
 
-export const createTransaction: Handler<'createTransaction'> = async ({ db, userId, body }) => {
-  const [transaction] = await insertAll(db, userId, [body], (_, field) => `#/${field}`);
+export const createTransaction: Handler<'createTransaction'> = async ({ q, body }) => {
+  const [transaction] = await insertAll(q.transactions, [body], (_, field) => `#/${field}`);
   return {
     status: 201,
     body: transaction!,
@@ -102,45 +81,46 @@ export const createTransaction: Handler<'createTransaction'> = async ({ db, user
   };
 };
 
-export const createTransactionBatch: Handler<'createTransactionBatch'> = async ({ db, userId, body }) => {
-  const data = await insertAll(db, userId, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
+export const createTransactionBatch: Handler<'createTransactionBatch'> = async ({ q, body }) => {
+  const data = await insertAll(q.transactions, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
   return { status: 201, body: { data } };
 };
 
-export const getTransaction: Handler<'getTransaction'> = async ({ db, userId, path }) => {
-  const transaction = await findTransaction(db, userId, path.id);
+export const getTransaction: Handler<'getTransaction'> = async ({ q, path }) => {
+  const transaction = await q.transactions.find(path.id);
   if (!transaction) throw notFound();
   return { status: 200, body: transaction, headers: { ETag: etagOf(transaction) } };
 };
 
-export const updateTransaction: Handler<'updateTransaction'> = async ({ db, userId, path, headers, body }) => {
-  const current = await findTransaction(db, userId, path.id, { forUpdate: true });
-  if (!current) throw notFound();
-  assertIfMatch(headers['if-match'], current);
+type TransactionUpdate = components['schemas']['TransactionUpdate'];
 
+/** A transfer leg's account and amount are the transfer's: changing one would unbalance it. */
+function assertKeepsTransferMoney(current: Transaction, body: TransactionUpdate): void {
   const movesMoney = (body.account_id !== undefined && body.account_id !== current.account_id)
     || (body.amount !== undefined && body.amount !== current.amount);
   if (current.transfer_id && movesMoney) {
     throw problems.unprocessable('A transfer leg keeps its account and amount: delete the transfer and record it again.');
   }
+}
+
+/** The account and category an update moves the transaction to are the caller's, the account in its currency. */
+async function assertNewReferences(transactions: TransactionQueries, current: Transaction, body: TransactionUpdate): Promise<void> {
   if (body.account_id !== undefined && body.account_id !== current.account_id) {
-    const [account] = await findAccountCurrencies(db, userId, [body.account_id]);
-    if (!account) {
-      throw problems.unprocessable('The account does not exist.', [{ pointer: '#/account_id', in: 'body', message: 'is not one of your accounts' }]);
-    }
+    const [account] = await transactions.findAccountCurrencies([body.account_id]);
+    if (!account) throw problems.unknownReference('account', '#/account_id');
     if (account.currency !== current.currency) {
       throw problems.unprocessable('A transaction can only move to an account in its own currency.', [
         { pointer: '#/account_id', in: 'body', message: `is in ${account.currency}, not ${current.currency}` },
       ]);
     }
   }
-  if (body.category_id) {
-    const found = await findCategoryIds(db, userId, [body.category_id]);
-    if (!found.length) {
-      throw problems.unprocessable('The category does not exist.', [{ pointer: '#/category_id', in: 'body', message: 'is not one of your categories' }]);
-    }
+  if (body.category_id && !(await transactions.findCategoryIds([body.category_id])).length) {
+    throw problems.unknownReference('category', '#/category_id');
   }
-  const changes: TransactionChanges = {
+}
+
+function changesOf(body: TransactionUpdate): TransactionChanges {
+  return {
     accountId: body.account_id,
     date: body.date,
     amount: body.amount,
@@ -154,14 +134,22 @@ export const updateTransaction: Handler<'updateTransaction'> = async ({ db, user
       ? {}
       : { categoryId: body.category_id, categorizedBy: body.category_id === null ? null : 'user' }),
   };
-  const transaction = await changeTransaction(db, userId, path.id, changes);
+}
+
+export const updateTransaction: Handler<'updateTransaction'> = async ({ q, path, headers, body }) => {
+  const current = await q.transactions.find(path.id, { forUpdate: true });
+  if (!current) throw notFound();
+  assertIfMatch(headers['if-match'], current);
+  assertKeepsTransferMoney(current, body);
+  await assertNewReferences(q.transactions, current, body);
+  const transaction = await q.transactions.update(path.id, changesOf(body));
   return { status: 200, body: transaction, headers: { ETag: etagOf(transaction) } };
 };
 
-export const deleteTransaction: Handler<'deleteTransaction'> = async ({ db, userId, path, headers }) => {
-  const current = await findTransaction(db, userId, path.id, { forUpdate: true });
+export const deleteTransaction: Handler<'deleteTransaction'> = async ({ q, path, headers }) => {
+  const current = await q.transactions.find(path.id, { forUpdate: true });
   if (!current) throw notFound();
   assertIfMatch(headers['if-match'], current);
-  await removeTransaction(db, userId, current);
+  await q.transactions.delete(current);
   return { status: 204, body: undefined };
 };

@@ -1,5 +1,6 @@
 import type { Operations } from '../../http/operation.ts';
 import { listTransactions, createTransaction, createTransactionBatch, getTransaction, updateTransaction, deleteTransaction } from './handlers.ts';
+import { exportTransactions } from './export.ts';
 
 /**
  * createTransaction is one INSERT that puts in its row or nothing, so without an Idempotency-Key it
@@ -13,4 +14,5 @@ export const transactionsOperations = {
   getTransaction: { run: getTransaction, access: 'read' },
   updateTransaction: { run: updateTransaction, access: 'write' },
   deleteTransaction: { run: deleteTransaction, access: 'write' },
-} as const satisfies Operations<'listTransactions' | 'createTransaction' | 'createTransactionBatch' | 'getTransaction' | 'updateTransaction' | 'deleteTransaction'>;
+  exportTransactions: { run: exportTransactions, access: 'read' },
+} as const satisfies Operations<'listTransactions' | 'createTransaction' | 'createTransactionBatch' | 'getTransaction' | 'updateTransaction' | 'deleteTransaction' | 'exportTransactions'>;

@@ -52,34 +52,17 @@ export type NewTransaction = {
   importFingerprint?: string | null;
 };
 
+
+type OnDuplicate = 'fail' | 'skip';
+
 /**
  * Inserts any number of transactions in one statement (unnest of column arrays), so a batch of
  * 1000 is one round trip and one firing of the balance and report triggers. The statement also
  * checks ownership: a row whose account or category is not the caller's is not inserted (the
- * caller compares counts and explains). Rows come back in input order. With
- * `onDuplicate: 'skip'`, rows that an external_id or import fingerprint already recorded are
- * left out instead of failing the statement.
+ * caller compares counts and explains). With `skip`, rows that an external_id or import
+ * fingerprint already recorded are left out instead of failing the statement.
  */
-export async function insertTransactions(
-  db: Db,
-  userId: string,
-  rows: NewTransaction[],
-  options: { onDuplicate: 'fail' | 'skip' } = { onDuplicate: 'fail' },
-): Promise<Transaction[]> {
-  const inserted = await db.any(sql.type(transactionRow)`${insertStatement(userId, rows, options.onDuplicate)} returning ${transactionColumns}`);
-  const byId = new Map(inserted.map((row) => [row.id, row]));
-  return rows.flatMap((row) => byId.get(row.id) ?? []);
-}
-
-/** The same insert for bulk imports, answering only how many rows were recorded (no rows to parse back). */
-export function insertTransactionsCounting(db: Db, userId: string, rows: NewTransaction[], options: { onDuplicate: 'fail' | 'skip' }) {
-  return db.oneFirst(sql.type(z.object({ inserted: z.number() }))`
-    with inserted as (${insertStatement(userId, rows, options.onDuplicate)} returning 1)
-    select count(*)::int as inserted from inserted
-  `);
-}
-
-function insertStatement(userId: string, rows: NewTransaction[], onDuplicate: 'fail' | 'skip') {
+function insertRows(userId: string, rows: NewTransaction[], onDuplicate: OnDuplicate) {
   return sql.fragment`
     insert into transactions (
       id, user_id, account_id, currency, date, amount, description, merchant, category_id,
@@ -108,18 +91,9 @@ function insertStatement(userId: string, rows: NewTransaction[], onDuplicate: 'f
   `;
 }
 
-/** The caller's accounts among `ids`, with their currencies. */
-export function findAccountCurrencies(db: Db, userId: string, ids: string[]) {
-  return db.any(sql.type(z.object({ id: z.string(), currency: z.string() }))`
-    select id, currency from accounts where user_id = ${userId} and id = any(${sql.array(ids, 'uuid')})
-  `);
-}
-
-/** The caller's categories among `ids`. */
-export function findCategoryIds(db: Db, userId: string, ids: string[]) {
-  return db.anyFirst(sql.type(z.object({ id: z.string() }))`
-    select id from categories where user_id = ${userId} and id = any(${sql.array(ids, 'uuid')})
-  `);
+/** The insert that answers the inserted rows (the API's create; bench/ runs it too). */
+export function insertTransactionsStatement(userId: string, rows: NewTransaction[], onDuplicate: OnDuplicate) {
+  return sql.type(transactionRow)`${insertRows(userId, rows, onDuplicate)} returning ${transactionColumns}`;
 }
 
 export const transactionCursor = dateCursor;
@@ -136,19 +110,15 @@ export type TransactionFilters = {
   tag?: string;
 };
 
+export type TransactionPage = { limit: number; after: z.infer<typeof transactionCursor> | undefined };
+
 /** `%` and `_` in a search are literal text, not wildcards. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
-export function listTransactions(
-  db: Db,
-  userId: string,
-  filters: TransactionFilters,
-  page: { limit: number; after: z.infer<typeof transactionCursor> | undefined },
-) {
-  const conditions = [
-    sql.fragment`user_id = ${userId}`,
+function filterConditions(userId: string, filters: TransactionFilters) {
+  return [
     filters.accountId === undefined ? null : sql.fragment`account_id = ${filters.accountId}`,
     // A group's filter takes in its categories too.
     filters.categoryId === undefined
@@ -170,63 +140,119 @@ export function listTransactions(
       ? null
       : sql.fragment`transactions_search_text(description, merchant, notes) ilike ${likePattern(filters.q)}`,
     filters.tag === undefined ? null : sql.fragment`tags @> array[${filters.tag}]::text[]`,
+  ];
+}
+
+/** One page of the caller's transactions, newest first, with one row more to tell whether another page follows. */
+export function listTransactionsStatement(userId: string, filters: TransactionFilters, page: TransactionPage) {
+  const conditions = [
+    sql.fragment`user_id = ${userId}`,
+    ...filterConditions(userId, filters),
     page.after === undefined ? null : sql.fragment`(date, id) < (${page.after[0]}::date, ${page.after[1]}::uuid)`,
   ].filter((condition) => condition !== null);
-  return db.any(sql.type(transactionRow)`
+  return sql.type(transactionRow)`
     select ${transactionColumns}
     from transactions
     where ${sql.join(conditions, sql.fragment` and `)}
     order by date desc, id desc
     limit ${page.limit + 1}
-  `);
+  `;
 }
 
-export function findTransaction(db: Db, userId: string, id: string, options: { forUpdate?: boolean } = {}) {
-  return db.maybeOne(sql.type(transactionRow)`
+export function findTransactionStatement(userId: string, id: string, options: { forUpdate?: boolean } = {}) {
+  return sql.type(transactionRow)`
     select ${transactionColumns}
     from transactions
     where user_id = ${userId} and id = ${id}
     ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
-  `);
+  `;
 }
 
 /** What an update may change: a new row's fields but its id and where it came from. */
 export type TransactionChanges = Partial<Omit<NewTransaction, 'id' | 'transferId' | 'importId' | 'importFingerprint'>>;
 
-export function updateTransaction(db: Db, userId: string, id: string, changes: TransactionChanges) {
-  const column = {
-    accountId: sql.fragment`account_id`,
-    date: sql.fragment`date`,
-    amount: sql.fragment`amount`,
-    description: sql.fragment`description`,
-    merchant: sql.fragment`merchant`,
-    categoryId: sql.fragment`category_id`,
-    categorizedBy: sql.fragment`categorized_by`,
-    notes: sql.fragment`notes`,
-    tags: sql.fragment`tags`,
-    externalId: sql.fragment`external_id`,
-    status: sql.fragment`status`,
-  } as const;
-  const assignments = (Object.keys(changes) as (keyof TransactionChanges)[])
+const changeableColumns = {
+  accountId: sql.fragment`account_id`,
+  date: sql.fragment`date`,
+  amount: sql.fragment`amount`,
+  description: sql.fragment`description`,
+  merchant: sql.fragment`merchant`,
+  categoryId: sql.fragment`category_id`,
+  categorizedBy: sql.fragment`categorized_by`,
+  notes: sql.fragment`notes`,
+  tags: sql.fragment`tags`,
+  externalId: sql.fragment`external_id`,
+  status: sql.fragment`status`,
+} as const satisfies Record<keyof TransactionChanges, unknown>;
+
+function assignmentsOf(changes: TransactionChanges) {
+  return (Object.keys(changes) as (keyof TransactionChanges)[])
     .filter((key) => changes[key] !== undefined)
     .map((key) => {
       const value = changes[key];
       if (key === 'tags') return sql.fragment`tags = ${sql.array(value as string[], 'text')}`;
       if (key === 'date') return sql.fragment`date = ${value as string}::date`;
-      return sql.fragment`${column[key]} = ${value as string | number | null}`;
+      return sql.fragment`${changeableColumns[key]} = ${value as string | number | null}`;
     });
-  return db.one(sql.type(transactionRow)`
-    update transactions set ${sql.join(assignments, sql.fragment`, `)}
-    where user_id = ${userId} and id = ${id}
-    returning ${transactionColumns}
-  `);
 }
 
-/** Deletes a transaction, or both legs when it is part of a transfer. */
-export function deleteTransaction(db: Db, userId: string, transaction: { id: string; transfer_id: string | null }) {
-  return db.query(sql.typeAlias('void')`
-    delete from transactions
-    where user_id = ${userId}
-      and ${transaction.transfer_id ? sql.fragment`transfer_id = ${transaction.transfer_id}` : sql.fragment`id = ${transaction.id}`}
-  `);
+/** The caller's transactions, bound to one request's connection. */
+export function transactionQueries(db: Db, userId: string) {
+  return {
+    /** Inserts the rows the caller may own, answering them in input order (see insertRows). */
+    async insert(rows: NewTransaction[], options: { onDuplicate: OnDuplicate } = { onDuplicate: 'fail' }): Promise<Transaction[]> {
+      const inserted = await db.any(insertTransactionsStatement(userId, rows, options.onDuplicate));
+      const byId = new Map(inserted.map((row) => [row.id, row]));
+      return rows.flatMap((row) => byId.get(row.id) ?? []);
+    },
+
+    /** The same insert for bulk imports, answering only how many rows were recorded (no rows to parse back). */
+    insertCounting(rows: NewTransaction[], options: { onDuplicate: OnDuplicate }) {
+      return db.oneFirst(sql.type(z.object({ inserted: z.number() }))`
+        with inserted as (${insertRows(userId, rows, options.onDuplicate)} returning 1)
+        select count(*)::int as inserted from inserted
+      `);
+    },
+
+    /** The caller's accounts among `ids`, with their currencies. */
+    findAccountCurrencies(ids: string[]) {
+      return db.any(sql.type(z.object({ id: z.string(), currency: z.string() }))`
+        select id, currency from accounts where user_id = ${userId} and id = any(${sql.array(ids, 'uuid')})
+      `);
+    },
+
+    /** The caller's categories among `ids`. */
+    findCategoryIds(ids: string[]) {
+      return db.anyFirst(sql.type(z.object({ id: z.string() }))`
+        select id from categories where user_id = ${userId} and id = any(${sql.array(ids, 'uuid')})
+      `);
+    },
+
+    list(filters: TransactionFilters, page: TransactionPage) {
+      return db.any(listTransactionsStatement(userId, filters, page));
+    },
+
+    find(id: string, options: { forUpdate?: boolean } = {}) {
+      return db.maybeOne(findTransactionStatement(userId, id, options));
+    },
+
+    update(id: string, changes: TransactionChanges) {
+      return db.one(sql.type(transactionRow)`
+        update transactions set ${sql.join(assignmentsOf(changes), sql.fragment`, `)}
+        where user_id = ${userId} and id = ${id}
+        returning ${transactionColumns}
+      `);
+    },
+
+    /** Deletes a transaction, or both legs when it is part of a transfer. */
+    delete(transaction: { id: string; transfer_id: string | null }) {
+      return db.query(sql.typeAlias('void')`
+        delete from transactions
+        where user_id = ${userId}
+          and ${transaction.transfer_id ? sql.fragment`transfer_id = ${transaction.transfer_id}` : sql.fragment`id = ${transaction.id}`}
+      `);
+    },
+  };
 }
+
+export type TransactionQueries = ReturnType<typeof transactionQueries>;

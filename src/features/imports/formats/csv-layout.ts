@@ -335,11 +335,12 @@ function newlines(cells: readonly string[]): number {
   return count;
 }
 
-/**
- * The layout of a CSV statement from the start of the file (`truncated` when the text is only
- * its head, so the last, possibly cut-off line is ignored).
- */
-export function detectCsvLayout(text: string, options: ParseOptions, truncated: boolean): CsvLayout {
+/** The part of the head that detection reads: the delimiter, header, first data line and a sample of rows. */
+type CsvTable = { delimiter: string; width: number; header: string[] | null; dataLine: number; sample: CsvRecord[] };
+
+type Columns = Partial<Record<CsvField, number>>;
+
+function readTable(text: string, options: ParseOptions, truncated: boolean): CsvTable {
   const complete = truncated ? text.slice(0, Math.max(0, text.lastIndexOf('\n') + 1)) : text;
   const sniffed = sniffDelimiter(complete);
   if (!sniffed) throw new StatementError('the file is not a delimited (CSV) statement: no delimiter splits its lines evenly');
@@ -353,75 +354,116 @@ export function detectCsvLayout(text: string, options: ParseOptions, truncated: 
   const firstData = headerIndex >= 0 ? headerIndex + 1 : records.findIndex((record) => fitsWidth(record.cells, width));
   const dataLine = headerRecord ? headerRecord.line + 1 + newlines(headerRecord.cells) : (records[firstData]?.line ?? 1);
   const sample = records.slice(firstData).filter((record) => fitsWidth(record.cells, width)).slice(0, 200);
+  return { delimiter, width, header, dataLine, sample };
+}
 
-  const columns: Partial<Record<CsvField, number>> = {};
+function claimMappedColumns(mapping: CsvMapping, table: CsvTable, columns: Columns, taken: Set<number>): void {
+  for (const field of mappingFields) {
+    const name = mapping[field];
+    if (name === undefined) continue;
+    const index = columnFromMapping(name, table.header, table.width);
+    columns[field] = index;
+    taken.add(index);
+  }
+}
+
+/** Header names fill what the mapping left open; a mapping that names the money columns decides them alone. */
+function claimHeaderColumns(header: readonly string[], mapping: CsvMapping | undefined, columns: Columns, taken: Set<number>): void {
+  const mappingHasMoney = mapping !== undefined && (mapping.amount ?? mapping.debit ?? mapping.credit) !== undefined;
+  const fromHeader: Columns = {};
+  columnsFromHeader(header, new Set(taken), fromHeader);
+  for (const field of fieldOrder) {
+    const index = fromHeader[field];
+    if (index === undefined || columns[field] !== undefined || taken.has(index)) continue;
+    if (mappingHasMoney && (field === 'amount' || field === 'debit' || field === 'credit')) continue;
+    columns[field] = index;
+    taken.add(index);
+  }
+  // A running balance looks like an amount; never guess it as one.
+  header.forEach((name, index) => {
+    if (notAmounts.has(normalizeHeader(name))) taken.add(index);
+  });
+}
+
+const hasMoney = (columns: Columns) => columns.amount !== undefined || columns.debit !== undefined || columns.credit !== undefined;
+
+/** Which column holds what: the mapping first, then header names, then what the values look like. */
+function detectColumns(table: CsvTable, mapping: CsvMapping | undefined): Columns & { date: number } {
+  const columns: Columns = {};
   const taken = new Set<number>();
-  if (options.mapping) {
-    for (const field of mappingFields) {
-      const name = options.mapping[field];
-      if (name === undefined) continue;
-      const index = columnFromMapping(name, header, width);
-      columns[field] = index;
-      taken.add(index);
-    }
-  }
-  const mappingHasMoney = options.mapping !== undefined && (options.mapping.amount ?? options.mapping.debit ?? options.mapping.credit) !== undefined;
-  const hasMoney = () => columns.amount !== undefined || columns.debit !== undefined || columns.credit !== undefined;
-  if (header) {
-    const fromHeader: Partial<Record<CsvField, number>> = {};
-    columnsFromHeader(header, new Set(taken), fromHeader);
-    for (const field of fieldOrder) {
-      const index = fromHeader[field];
-      if (index === undefined || columns[field] !== undefined || taken.has(index)) continue;
-      // A mapping that names the money columns decides them alone.
-      if (mappingHasMoney && (field === 'amount' || field === 'debit' || field === 'credit')) continue;
-      columns[field] = index;
-      taken.add(index);
-    }
-    // A running balance looks like an amount; never guess it as one.
-    header.forEach((name, index) => {
-      if (notAmounts.has(normalizeHeader(name))) taken.add(index);
-    });
-  }
+  if (mapping) claimMappedColumns(mapping, table, columns, taken);
+  if (table.header) claimHeaderColumns(table.header, mapping, columns, taken);
   // Without a description column, a row falls back to its payee or memo; only a file whose header
   // names none of them gets the longest text column.
   const guessDescription = columns.description === undefined && columns.payee === undefined && columns.memo === undefined;
-  if (columns.date === undefined || !hasMoney() || guessDescription) columnsFromValues(sample, width, taken, columns, guessDescription);
+  if (columns.date === undefined || !hasMoney(columns) || guessDescription) columnsFromValues(table.sample, table.width, taken, columns, guessDescription);
   if (columns.amount !== undefined) {
     delete columns.debit;
     delete columns.credit;
   } else delete columns.direction;
+  const { date } = columns;
+  if (date === undefined) throw new StatementError('could not tell which column holds the date; pass a mapping', table.dataLine);
+  if (!hasMoney(columns)) throw new StatementError('could not tell which column holds the amount; pass a mapping', table.dataLine);
+  return { ...columns, date };
+}
 
-  const describe = (index: number) => (header?.[index] ? `"${header[index]}"` : `${index + 1}`);
-  if (columns.date === undefined) throw new StatementError('could not tell which column holds the date; pass a mapping', dataLine);
-  if (!hasMoney()) throw new StatementError('could not tell which column holds the amount; pass a mapping', dataLine);
-
+function moneyFormat(table: CsvTable, columns: Columns): { decimalSeparator: DecimalSeparator; commaThousands: boolean } {
   const moneyColumns = [columns.amount, columns.debit, columns.credit].filter((index): index is number => index !== undefined);
-  const moneyValues = sample.flatMap((record) => moneyColumns.map((index) => cellValue(record.cells[index])));
+  const moneyValues = table.sample.flatMap((record) => moneyColumns.map((index) => cellValue(record.cells[index])));
   const guess = guessDecimalSeparator(moneyValues);
-  const decimalSeparator = guess.decimalSeparator ?? (delimiter === ';' ? ',' : '.');
+  return { decimalSeparator: guess.decimalSeparator ?? (table.delimiter === ';' ? ',' : '.'), commaThousands: guess.commaThousands };
+}
 
-  const dateColumn = columns.date;
-  const dateValues = sample.map((record) => cellValue(record.cells[dateColumn])).filter((value) => value !== '');
-  // Ambiguous day/month order (no day above 12 in the sample) is read day-first, unless the
-  // amounts are US-style ('.' decimals with ',' thousands); a caller can always pass dateFormat.
-  const dateFormat =
-    options.dateFormat ??
-    (dateValues.length === 0 ? 'YYYY-MM-DD' : detectDateFormat(dateValues, { monthFirst: decimalSeparator === '.' && guess.commaThousands }));
-  if (!dateFormat) {
-    throw new StatementError(`the dates in column ${describe(dateColumn)} are in no known format (e.g. "${dateValues[0] ?? ''}"); pass a date format`, sample[0]?.line ?? dataLine);
-  }
+/**
+ * The date column's format. Ambiguous day/month order (no day above 12 in the sample) is read
+ * day-first, unless the amounts are US-style ('.' decimals with ',' thousands); a caller can
+ * always pass dateFormat.
+ */
+function dateFormatOf(table: CsvTable, dateColumn: number, options: ParseOptions, usStyleAmounts: boolean): DateFormat {
+  const dateValues = table.sample.map((record) => cellValue(record.cells[dateColumn])).filter((value) => value !== '');
+  const dateFormat = options.dateFormat ?? (dateValues.length === 0 ? 'YYYY-MM-DD' : detectDateFormat(dateValues, { monthFirst: usStyleAmounts }));
+  if (dateFormat) return dateFormat;
+  const column = table.header?.[dateColumn] ? `"${table.header[dateColumn]}"` : `${dateColumn + 1}`;
+  throw new StatementError(
+    `the dates in column ${column} are in no known format (e.g. "${dateValues[0] ?? ''}"); pass a date format`,
+    table.sample[0]?.line ?? table.dataLine,
+  );
+}
 
-  const currencyColumn = columns.currency;
-  const currency =
-    currencyColumn === undefined
-      ? null
-      : (sample.map((record) => cellValue(record.cells[currencyColumn]).toUpperCase()).find((value) => /^[A-Z]{3}$/.test(value)) ?? null);
+/** The first currency code the currency column states, if the file has one. */
+function statedCurrency(table: CsvTable, currencyColumn: number | undefined): string | null {
+  if (currencyColumn === undefined) return null;
+  return table.sample.map((record) => cellValue(record.cells[currencyColumn]).toUpperCase()).find((value) => /^[A-Z]{3}$/.test(value)) ?? null;
+}
 
-  const mapping = { date: header?.[dateColumn] || String(dateColumn + 1) } as CsvMapping;
+/** The mapping as detected, by header name (or column number without a header), to report back. */
+function mappingOf(columns: Columns & { date: number }, header: readonly string[] | null): CsvMapping {
+  const mapping: CsvMapping = { date: header?.[columns.date] || String(columns.date + 1) };
   for (const field of mappingFields) {
     const index = columns[field];
     if (index !== undefined) mapping[field] = header?.[index] || String(index + 1);
   }
-  return { delimiter, dataLine, header, columnCount: width, columns, mapping, dateFormat, decimalSeparator, currency };
+  return mapping;
+}
+
+/**
+ * The layout of a CSV statement from the start of the file (`truncated` when the text is only
+ * its head, so the last, possibly cut-off line is ignored).
+ */
+export function detectCsvLayout(text: string, options: ParseOptions, truncated: boolean): CsvLayout {
+  const table = readTable(text, options, truncated);
+  const columns = detectColumns(table, options.mapping);
+  const { decimalSeparator, commaThousands } = moneyFormat(table, columns);
+  const dateFormat = dateFormatOf(table, columns.date, options, decimalSeparator === '.' && commaThousands);
+  return {
+    delimiter: table.delimiter,
+    dataLine: table.dataLine,
+    header: table.header,
+    columnCount: table.width,
+    columns,
+    mapping: mappingOf(columns, table.header),
+    dateFormat,
+    decimalSeparator,
+    currency: statedCurrency(table, columns.currency),
+  };
 }

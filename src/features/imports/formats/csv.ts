@@ -14,67 +14,75 @@ function reason(error: unknown): string {
   throw error;
 }
 
-/** One CSV record as a row, an error, or nothing (a blank line). `row` is its first line in the file. */
+type CellReader = (index: number | undefined) => string;
+type AmountOptions = Parameters<typeof parseAmount>[1];
+
+/** One amount column, its sign set by a debit/credit column when the file has one. */
+function signedAmount(get: CellReader, columns: CsvLayout['columns'], amountOptions: AmountOptions): number {
+  const amount = parseAmount(get(columns.amount), amountOptions);
+  const direction = get(columns.direction);
+  if (direction === '') return amount;
+  if (debitWords.test(direction)) return -Math.abs(amount);
+  if (creditWords.test(direction)) return Math.abs(amount);
+  throw new FieldError(`"${direction}" says neither debit nor credit`);
+}
+
+/** Separate money-out and money-in columns. */
+function debitCreditAmount(get: CellReader, columns: CsvLayout['columns'], amountOptions: AmountOptions): number {
+  const debit = get(columns.debit);
+  const credit = get(columns.credit);
+  if (debit === '' && credit === '') throw new FieldError('both debit and credit are empty');
+  // Debits are money out whether the bank writes them positive or negative.
+  const out = debit === '' ? 0 : Math.abs(parseAmount(debit, amountOptions));
+  const into = credit === '' ? 0 : parseAmount(credit, amountOptions);
+  return into - out;
+}
+
+function rowAmount(get: CellReader, layout: CsvLayout, options: ParseOptions): number {
+  const amountOptions = { exponent: options.exponent, decimalSeparator: layout.decimalSeparator, currency: options.accountCurrency };
+  return layout.columns.amount !== undefined ? signedAmount(get, layout.columns, amountOptions) : debitCreditAmount(get, layout.columns, amountOptions);
+}
+
+/** A currency column naming another currency than the account's. */
+function currencyProblem(get: CellReader, layout: CsvLayout, options: ParseOptions): string | null {
+  const currency = get(layout.columns.currency).toUpperCase();
+  const differs = /^[A-Z]{3}$/.test(currency) && currency !== options.accountCurrency.toUpperCase();
+  return differs ? `currency ${currency} differs from the account's ${options.accountCurrency}` : null;
+}
+
+/**
+ * One CSV record as a row, an error, or nothing (a blank line). `row` is its first line in the
+ * file. Every field is read, so a row's error names all its problems at once. (Runs once per row:
+ * plain try blocks, no closures per field.)
+ */
 export function csvRecordToItem(cells: readonly string[], row: number, layout: CsvLayout, options: ParseOptions): StatementItem | null {
   if (cells.every((cell) => cell.trim() === '')) return null;
   if (!fitsWidth(cells, layout.columnCount)) {
     return { kind: 'error', value: { row, message: `row has ${cells.length} columns, expected ${layout.columnCount}` } };
   }
   const { columns } = layout;
-  const get = (index: number | undefined) => (index === undefined ? '' : cellValue(cells[index], options.keepLineBreaks));
-  const amountOptions = { exponent: options.exponent, decimalSeparator: layout.decimalSeparator, currency: options.accountCurrency };
+  const get: CellReader = (index) => (index === undefined ? '' : cellValue(cells[index], options.keepLineBreaks));
   const problems: string[] = [];
-
   let date = '';
   try {
     date = parseDate(get(columns.date), layout.dateFormat);
   } catch (error) {
     problems.push(reason(error));
   }
-
   let amount = 0;
   try {
-    if (columns.amount !== undefined) {
-      amount = parseAmount(get(columns.amount), amountOptions);
-      const direction = get(columns.direction);
-      if (direction !== '') {
-        if (debitWords.test(direction)) amount = -Math.abs(amount);
-        else if (creditWords.test(direction)) amount = Math.abs(amount);
-        else throw new FieldError(`"${direction}" says neither debit nor credit`);
-      }
-    } else {
-      const debit = get(columns.debit);
-      const credit = get(columns.credit);
-      if (debit === '' && credit === '') throw new FieldError('both debit and credit are empty');
-      // Debits are money out whether the bank writes them positive or negative.
-      const out = debit === '' ? 0 : Math.abs(parseAmount(debit, amountOptions));
-      const into = credit === '' ? 0 : parseAmount(credit, amountOptions);
-      amount = into - out;
-    }
+    amount = rowAmount(get, layout, options);
   } catch (error) {
     problems.push(reason(error));
   }
-
-  const currency = get(columns.currency).toUpperCase();
-  if (/^[A-Z]{3}$/.test(currency) && currency !== options.accountCurrency.toUpperCase()) {
-    problems.push(`currency ${currency} differs from the account's ${options.accountCurrency}`);
-  }
+  const currency = currencyProblem(get, layout, options);
+  if (currency) problems.push(currency);
   if (problems.length > 0) return { kind: 'error', value: { row, message: problems.join('; ') } };
-
+  // A row without a description falls back to its payee, then its memo.
   const payee = get(columns.payee) || null;
   const memo = get(columns.memo) || null;
-  return {
-    kind: 'row',
-    value: {
-      row,
-      date,
-      amount,
-      description: get(columns.description) || payee || memo || '(no description)',
-      payee,
-      memo,
-      externalId: get(columns.external_id) || null,
-    },
-  };
+  const description = get(columns.description) || payee || memo || '(no description)';
+  return { kind: 'row', value: { row, date, amount, description, payee, memo, externalId: get(columns.external_id) || null } };
 }
 
 function countNewlines(cells: readonly string[]): number {

@@ -1,12 +1,17 @@
 // Statement dates in the handful of layouts banks use, validated as real days in the ledger's range.
+import { ledgerDates } from '../../../limits.ts';
 import { FieldError, type DateFormat } from './types.ts';
 
-export const dateFormats: readonly DateFormat[] = [
+/** Every date layout the contract names, in the order detection tries them. */
+export const dateFormats = [
   'YYYY-MM-DD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'YYYYMMDD', 'DD-MM-YYYY', 'MM-DD-YYYY',
-];
+] as const satisfies readonly DateFormat[];
 
-const earliest = '1900-01-01';
-const latest = '2199-12-31';
+// Fails to compile when the contract names a layout this list leaves out.
+const everyDateFormatListed: Exclude<DateFormat, (typeof dateFormats)[number]> extends never ? true : never = true;
+void everyDateFormatListed;
+
+const { earliest, latest } = ledgerDates;
 
 type Layout = { pattern: RegExp; order: 'ymd' | 'dmy' | 'mdy' };
 const layouts: Record<DateFormat, Layout> = {

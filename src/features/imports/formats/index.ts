@@ -4,6 +4,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
+import { maxStatementBytes, mebibytes } from '../../../limits.ts';
 import { parseCamt053 } from './camt053.ts';
 import { readCsvItems } from './csv.ts';
 import { detectCsvLayout } from './csv-layout.ts';
@@ -17,9 +18,6 @@ export { detectFormat } from './detect.ts';
 export { formatMinorUnits, guessDecimalSeparator, parseAmount, maxMinorUnits } from './amounts.ts';
 export { detectDateFormat, parseDate } from './dates.ts';
 export * from './types.ts';
-
-/** The largest statement accepted. */
-export const maxStatementBytes = 20 * 1024 * 1024;
 
 export type OpenedStatement = { info: StatementInfo; items: AsyncIterable<StatementItem> };
 
@@ -50,7 +48,7 @@ const iconvName: Record<TextEncoding, string> = { 'utf-8': 'utf8', 'utf-16le': '
 export async function openStatement(filePath: string, options: ParseOptions): Promise<OpenedStatement> {
   const { size } = await stat(filePath);
   if (size === 0) throw new StatementError('the file is empty');
-  if (size > maxStatementBytes) throw new StatementError(`the file is larger than ${maxStatementBytes / 1024 / 1024} MiB`);
+  if (size > maxStatementBytes) throw new StatementError(`the file is larger than ${mebibytes(maxStatementBytes)}`);
   const head = await readHead(filePath);
   const format = options.format ?? detectFormat(head, basename(filePath));
 

@@ -1,20 +1,14 @@
 // The contract between the statement parsers and the import endpoint.
 
-export type StatementFormat = 'csv' | 'ofx' | 'qfx' | 'qif' | 'camt053';
+import type { components } from '../../../generated/api.ts';
 
-export type DateFormat = 'YYYY-MM-DD' | 'DD/MM/YYYY' | 'MM/DD/YYYY' | 'DD.MM.YYYY' | 'YYYYMMDD' | 'DD-MM-YYYY' | 'MM-DD-YYYY';
+// The formats, date layouts and CSV mapping are the contract's own schemas (one source of truth).
+export type StatementFormat = components['schemas']['StatementFormat'];
+
+export type DateFormat = components['schemas']['StatementDateFormat'];
 
 /** Column names (when the file has a header) or 1-based column numbers as strings ('1') when it has none. */
-export type CsvMapping = {
-  date: string;
-  amount?: string;
-  debit?: string;
-  credit?: string;
-  description?: string;
-  payee?: string;
-  memo?: string;
-  external_id?: string;
-};
+export type CsvMapping = components['schemas']['CsvMapping'];
 
 export type ParseOptions = {
   format?: StatementFormat;
