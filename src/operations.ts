@@ -7,6 +7,7 @@ import { importsOperations } from './features/imports/operations.ts';
 import { meOperations } from './features/me/operations.ts';
 import { opsOperations } from './features/ops/operations.ts';
 import { reportsOperations } from './features/reports/operations.ts';
+import { rulesOperations } from './features/rules/operations.ts';
 import { transactionsOperations } from './features/transactions/operations.ts';
 import { transfersOperations } from './features/transfers/operations.ts';
 import type { OperationId, Operations } from './http/operation.ts';
@@ -27,5 +28,6 @@ export const operations = {
   ...transfersOperations,
   ...budgetsOperations,
   ...reportsOperations,
+  ...rulesOperations,
   ...importsOperations,
 } satisfies Operations<OperationId>;

@@ -3,9 +3,11 @@ import { accountQueries } from './features/accounts/queries.ts';
 import { apiKeyQueries } from './features/api-keys/queries.ts';
 import { budgetQueries } from './features/budgets/queries.ts';
 import { categoryQueries } from './features/categories/queries.ts';
+import { enrichmentQueries } from './features/enrichment/queries.ts';
 import { importQueries } from './features/imports/queries.ts';
 import { meQueries } from './features/me/queries.ts';
 import { reportQueries } from './features/reports/queries.ts';
+import { ruleQueries } from './features/rules/queries.ts';
 import { transactionExportQueries } from './features/transactions/export-queries.ts';
 import { transactionQueries } from './features/transactions/queries.ts';
 import { transferQueries } from './features/transfers/queries.ts';
@@ -21,9 +23,11 @@ export function queriesFor(db: CommonQueryMethods, userId: string) {
     apiKeys: apiKeyQueries(db, userId),
     budgets: budgetQueries(db, userId),
     categories: categoryQueries(db, userId),
+    enrichment: enrichmentQueries(db, userId),
     imports: importQueries(db, userId),
     me: meQueries(db, userId),
     reports: reportQueries(db, userId),
+    rules: ruleQueries(db, userId),
     transactionExport: transactionExportQueries(db, userId),
     transactions: transactionQueries(db, userId),
     transfers: transferQueries(db, userId),

@@ -42,6 +42,12 @@ alter table transactions add column rule_id uuid;
 alter table transactions add constraint transactions_rule_fkey
   foreign key (user_id, rule_id) references rules (user_id, id) on delete set null (rule_id);
 create index transactions_rule_idx on transactions (user_id, rule_id) where rule_id is not null;
+alter table transactions add constraint transactions_rule_means_rule check (rule_id is null or categorized_by = 'rule');
+
+-- The cleaned merchant key a transaction's merchant was derived from: what a rename is
+-- remembered by, and what the categorizer's payee memory counts.
+alter table transactions add column merchant_key text;
+alter table transactions add constraint transactions_merchant_key_length check (char_length(merchant_key) between 1 and 200);
 
 -- A user's own name for a cleaned merchant key, learned when they rename a merchant.
 create table merchant_aliases (

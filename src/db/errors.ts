@@ -43,6 +43,14 @@ const foreignKeyViolations: Record<string, { parentColumn: string; missingParent
     stillReferenced: () =>
       problems.conflict('Budgets use this category: delete them, or pass reassign_to to move them.'),
   },
+  rules_set_category_fkey: {
+    parentColumn: 'set_category_id',
+    missingParent: () => problems.unknownReference('category', '#/actions/set_category'),
+  },
+  transactions_rule_fkey: {
+    parentColumn: 'rule_id',
+    missingParent: () => problems.conflict('A rule that applied to this write was deleted meanwhile; send it again.'),
+  },
   categories_parent_fkey: {
     parentColumn: 'parent_id',
     missingParent: () => problems.unknownReference('category', '#/parent_id', 'The parent category does not exist.'),

@@ -479,6 +479,116 @@ export interface paths {
         patch: operations["updateTransaction"];
         trace?: never;
     };
+    "/v1/transactions/{id}/category-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Suggest categories for a transaction
+         * @description The learned categorizer's best guesses for this transaction, most likely first, each with a
+         *     calibrated confidence and the reasons behind it. The model is the caller's own: it learns
+         *     from every category the caller sets (a correction of a `model` guess counts extra), starting
+         *     from a shipped prior over common brands. Nothing leaves the server.
+         */
+        get: operations["listCategorySuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List rules
+         * @description The caller's rules in the order they run (ascending `priority`, then oldest first).
+         */
+        get: operations["listRules"];
+        put?: never;
+        /**
+         * Create a rule
+         * @description From now on, every transaction created, batch-created or imported that matches the rule's
+         *     conditions gets its actions, in priority order, before the learned categorizer is asked. A
+         *     category or account of another user is refused (422 naming the field), like one that does
+         *     not exist.
+         */
+        post: operations["createRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a rule
+         * @description One rule.
+         */
+        get: operations["getRule"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a rule
+         * @description The rule stops applying. Transactions it categorized keep their category (`categorized_by` stays `rule`).
+         */
+        delete: operations["deleteRule"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a rule
+         * @description Changes any of its settings. It applies to transactions written from now on; re-run it over history with `POST /v1/rules/{id}/apply`.
+         */
+        patch: operations["updateRule"];
+        trace?: never;
+    };
+    "/v1/rules/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-run a rule over history
+         * @description Applies one rule to every existing transaction it matches, in one database transaction. It
+         *     never changes a transaction the user categorized (`categorized_by: user`), and running it
+         *     twice changes nothing the second time. With `dry_run=true` it only counts and samples.
+         *     A rule's retro-apply does not teach the learned categorizer.
+         */
+        post: operations["applyRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transfers": {
         parameters: {
             query?: never;
@@ -808,6 +918,13 @@ export interface components {
             default_currency: components["schemas"]["CurrencyCode"];
         };
         /**
+         * AutoCategorizeThreshold
+         * @description A transaction created or imported without a category, and matched by no rule, takes the learned
+         *     categorizer's top suggestion when its confidence is at least this (`categorized_by: model`);
+         *     `1` turns automatic categorization off.
+         */
+        AutoCategorizeThreshold: number;
+        /**
          * User
          * @description A SpendSense user.
          */
@@ -818,6 +935,7 @@ export interface components {
             /** @description How the user likes to be addressed. */
             name: string | null;
             default_currency: components["schemas"]["CurrencyCode"];
+            auto_categorize_threshold: components["schemas"]["AutoCategorizeThreshold"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -1112,6 +1230,7 @@ export interface components {
             /** @description How the user likes to be addressed; null clears it. */
             name?: string | null;
             default_currency?: components["schemas"]["CurrencyCode"];
+            auto_categorize_threshold?: components["schemas"]["AutoCategorizeThreshold"];
             /** @description The password in use now; required with `new_password`. */
             current_password?: string;
             new_password?: components["schemas"]["Password"];
@@ -1274,14 +1393,25 @@ export interface components {
             amount: components["schemas"]["MinorUnits"];
             currency: components["schemas"]["CurrencyCode"];
             description: components["schemas"]["Description"];
-            /** @description The clean merchant name. */
+            /**
+             * @description The clean merchant name. When a transaction is written without one, it is derived from the
+             *     raw `description` (card and processor prefixes, store numbers, codes, dates and places
+             *     stripped; known brands named by a shipped lexicon; names you gave that merchant before).
+             */
             merchant: string | null;
             category_id: components["schemas"]["NullableId"];
             /**
-             * @description Who set the category; null when uncategorized.
+             * @description Who set the category: `user` (you), `rule` (one of your rules, see `rule_id`), `model` (the
+             *     learned categorizer, when its confidence reached your `auto_categorize_threshold`); null when
+             *     uncategorized.
              * @enum {string|null}
              */
             categorized_by: "user" | "rule" | "model" | null;
+            /**
+             * Format: uuid
+             * @description The rule that set the category (`categorized_by` is `rule`), while that rule exists.
+             */
+            rule_id: string | null;
             /** @description The user's own notes. */
             notes: string | null;
             tags: components["schemas"]["Tags"];
@@ -1383,6 +1513,181 @@ export interface components {
             /** @description The bank's identifier of this transaction. */
             external_id?: string | null;
             status?: components["schemas"]["TransactionStatus"];
+        };
+        /**
+         * CategorySuggestion
+         * @description One category the learned categorizer proposes, with why.
+         */
+        CategorySuggestion: {
+            category_id: components["schemas"]["Id"];
+            /** @description Calibrated probability that this is the category the user would choose. */
+            confidence: number;
+            /** @description Sentences a person can read, strongest first ("matched your 14 earlier Whole Foods purchases"). */
+            reasons: string[];
+        };
+        /**
+         * CategorySuggestionList
+         * @description Suggested categories, most likely first.
+         */
+        CategorySuggestionList: {
+            data: components["schemas"]["CategorySuggestion"][];
+        };
+        /**
+         * RuleName
+         * @description A name the user recognises the rule by.
+         */
+        RuleName: string;
+        /**
+         * RulePriority
+         * @description Rules run in ascending priority (0 first), then oldest first. For each field the first
+         *     matching rule that sets it wins; tags from every matching rule are added.
+         */
+        RulePriority: number;
+        /**
+         * RuleMatch
+         * @description `all`: every condition must hold; `any`: at least one.
+         * @enum {string}
+         */
+        RuleMatch: "all" | "any";
+        /**
+         * RuleTextCondition
+         * @description Compares the transaction's raw `description` or its clean `merchant`, case-insensitively.
+         *     `regex` patterns run on a linear-time engine: at most 500 characters, and no constructs that
+         *     would need backtracking (backreferences, lookarounds); such a pattern is refused with 422.
+         */
+        RuleTextCondition: {
+            /** @enum {string} */
+            field: "description" | "merchant";
+            /** @enum {string} */
+            operator: "contains" | "equals" | "starts_with" | "ends_with" | "regex";
+            value: string;
+        };
+        /**
+         * RuleAmountCondition
+         * @description Compares the signed `amount` in minor units (negative = money out).
+         */
+        RuleAmountCondition: {
+            /** @constant */
+            field: "amount";
+            /** @enum {string} */
+            operator: "eq" | "gt" | "gte" | "lt" | "lte";
+            value: components["schemas"]["MinorUnits"];
+        };
+        /**
+         * RuleAmountRangeCondition
+         * @description `amount` between two bounds, both included: `value` is `[low, high]` with `low ≤ high`.
+         */
+        RuleAmountRangeCondition: {
+            /** @constant */
+            field: "amount";
+            /** @constant */
+            operator: "between";
+            value: components["schemas"]["MinorUnits"][];
+        };
+        /**
+         * RuleAccountCondition
+         * @description The transaction is in this account (one of the caller's).
+         */
+        RuleAccountCondition: {
+            /** @constant */
+            field: "account_id";
+            /** @constant */
+            operator: "eq";
+            /** Format: uuid */
+            value: string;
+        };
+        /**
+         * RuleCondition
+         * @description One test a transaction must pass.
+         */
+        RuleCondition: components["schemas"]["RuleTextCondition"] | components["schemas"]["RuleAmountCondition"] | components["schemas"]["RuleAmountRangeCondition"] | components["schemas"]["RuleAccountCondition"];
+        /**
+         * RuleConditions
+         * @description What a transaction must match; combined by the rule's `match`.
+         */
+        RuleConditions: components["schemas"]["RuleCondition"][];
+        /**
+         * RuleActions
+         * @description What a matching rule does; at least one action. A value the caller gave explicitly always wins:
+         *     `set_category` only applies when the transaction came without `category_id`, `set_merchant`
+         *     without `merchant`, `set_notes` without `notes`; `add_tags` adds to the caller's tags.
+         */
+        RuleActions: {
+            /**
+             * Format: uuid
+             * @description One of the caller's categories; the transaction gets `categorized_by: rule`.
+             */
+            set_category?: string;
+            set_merchant?: components["schemas"]["Merchant"];
+            add_tags?: components["schemas"]["Tags"];
+            set_notes?: components["schemas"]["Notes"];
+        };
+        /**
+         * Rule
+         * @description Categorizes and names transactions as they are created, batch-created or imported, before the
+         *     learned model is asked. Re-run one over history with `POST /v1/rules/{id}/apply`.
+         */
+        Rule: {
+            id: components["schemas"]["Id"];
+            name: components["schemas"]["RuleName"];
+            priority: components["schemas"]["RulePriority"];
+            /** @description A disabled rule is kept but never applied. */
+            enabled: boolean;
+            match: components["schemas"]["RuleMatch"];
+            conditions: components["schemas"]["RuleConditions"];
+            actions: components["schemas"]["RuleActions"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * RulePage
+         * @description One page of rules, in the order they run.
+         */
+        RulePage: {
+            data: components["schemas"]["Rule"][];
+            next_cursor: components["schemas"]["NextCursor"];
+        };
+        /**
+         * RuleCreate
+         * @description A new rule.
+         */
+        RuleCreate: {
+            name: components["schemas"]["RuleName"];
+            /** @default 100 */
+            priority: components["schemas"]["RulePriority"];
+            /** @default true */
+            enabled: boolean;
+            /** @default all */
+            match: components["schemas"]["RuleMatch"];
+            conditions: components["schemas"]["RuleConditions"];
+            actions: components["schemas"]["RuleActions"];
+        };
+        /**
+         * RuleUpdate
+         * @description The fields to change; at least one. `conditions` and `actions` are replaced whole.
+         */
+        RuleUpdate: {
+            name?: components["schemas"]["RuleName"];
+            priority?: components["schemas"]["RulePriority"];
+            enabled?: boolean;
+            match?: components["schemas"]["RuleMatch"];
+            conditions?: components["schemas"]["RuleConditions"];
+            actions?: components["schemas"]["RuleActions"];
+        };
+        /**
+         * RuleApplication
+         * @description What re-running a rule over history did (or, with `dry_run`, would do). Transactions the user
+         *     categorized themselves (`categorized_by: user`) are never changed.
+         */
+        RuleApplication: {
+            rule_id: components["schemas"]["Id"];
+            dry_run: boolean;
+            /** @description Transactions the rule's conditions match. */
+            matched: number;
+            /** @description Of those, the ones the rule changes (or would change). */
+            changed: number;
+            /** @description Up to 20 of the changed transactions, newest first, as they are (or would be) after the change. */
+            sample: components["schemas"]["Transaction"][];
         };
         /**
          * TransferCreate
@@ -2042,6 +2347,7 @@ export interface operations {
                      *         "email": "ada@example.com",
                      *         "name": "Ada",
                      *         "default_currency": "EUR",
+                     *         "auto_categorize_threshold": 0.9,
                      *         "created_at": "2026-01-05T09:30:00.000Z",
                      *         "updated_at": "2026-01-05T09:30:00.000Z"
                      *       },
@@ -3104,6 +3410,7 @@ export interface operations {
                      *           "merchant": null,
                      *           "category_id": null,
                      *           "categorized_by": null,
+                     *           "rule_id": null,
                      *           "notes": null,
                      *           "tags": [],
                      *           "external_id": null,
@@ -3270,6 +3577,315 @@ export interface operations {
             422: components["responses"]["UnprocessableContent"];
         };
     };
+    listCategorySuggestions: {
+        parameters: {
+            query?: {
+                /** @description How many suggestions at most. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suggestions, possibly none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *           "confidence": 0.94,
+                     *           "reasons": [
+                     *             "matched your 14 earlier Whole Foods purchases",
+                     *             "word: GROCERY"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3305",
+                     *           "confidence": 0.03,
+                     *           "reasons": [
+                     *             "Whole Foods is usually Food & Drink › Groceries"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CategorySuggestionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listRules: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. Opaque; do not build it yourself. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *           "name": "Coffee shops",
+                     *           "priority": 10,
+                     *           "enabled": true,
+                     *           "match": "any",
+                     *           "conditions": [
+                     *             {
+                     *               "field": "merchant",
+                     *               "operator": "equals",
+                     *               "value": "Starbucks"
+                     *             },
+                     *             {
+                     *               "field": "description",
+                     *               "operator": "contains",
+                     *               "value": "coffee"
+                     *             }
+                     *           ],
+                     *           "actions": {
+                     *             "set_category": "3f2504e0-4f89-41d3-9a0c-0305e82c3302",
+                     *             "add_tags": [
+                     *               "coffee"
+                     *             ]
+                     *           },
+                     *           "created_at": "2026-01-05T09:30:00.000Z",
+                     *           "updated_at": "2026-01-05T09:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RulePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
+                 *     key with the same body replays the first response; with a different body it answers 422;
+                 *     while the first request is still in flight it answers 409.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Coffee shops",
+                 *       "priority": 10,
+                 *       "match": "any",
+                 *       "conditions": [
+                 *         {
+                 *           "field": "merchant",
+                 *           "operator": "equals",
+                 *           "value": "Starbucks"
+                 *         },
+                 *         {
+                 *           "field": "description",
+                 *           "operator": "contains",
+                 *           "value": "coffee"
+                 *         }
+                 *       ],
+                 *       "actions": {
+                 *         "set_category": "3f2504e0-4f89-41d3-9a0c-0305e82c3302",
+                 *         "add_tags": [
+                 *           "coffee"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RuleCreate"];
+            };
+        };
+        responses: {
+            /** @description The rule was created. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    getRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    deleteRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule was deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+        };
+    };
+    updateRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The `ETag` from a previous `GET`; the change applies only if the resource is still that
+                 *     version (otherwise 412). `*` matches any current version.
+                 */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["RuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated rule. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    applyRule: {
+        parameters: {
+            query?: {
+                /** @description Count and sample what would change; write nothing. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What changed (or would change). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleApplication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     createTransfer: {
         parameters: {
             query?: never;
@@ -3320,6 +3936,7 @@ export interface operations {
                      *         "merchant": null,
                      *         "category_id": "4b3a2c1d-0e9f-4a8b-8c7d-6e5f4a3b2c1d",
                      *         "categorized_by": "user",
+                     *         "rule_id": null,
                      *         "notes": null,
                      *         "tags": [],
                      *         "external_id": null,
@@ -3338,6 +3955,7 @@ export interface operations {
                      *         "merchant": null,
                      *         "category_id": "4b3a2c1d-0e9f-4a8b-8c7d-6e5f4a3b2c1d",
                      *         "categorized_by": "user",
+                     *         "rule_id": null,
                      *         "notes": null,
                      *         "tags": [],
                      *         "external_id": null,

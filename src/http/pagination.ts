@@ -54,3 +54,6 @@ export const createdAtCursor = z.tuple([issuedTimestamp, z.uuid()]);
 
 /** Cursor of lists ordered by (date, id). */
 export const dateCursor = z.tuple([issuedDate, z.uuid()]);
+
+/** Cursor of lists ordered by (priority, created_at, id): rules, in the order they run. */
+export const priorityCursor = z.tuple([z.number().int().min(0).max(10_000), issuedTimestamp, z.uuid()]);

@@ -9,13 +9,14 @@ export const userRow = z.object({
   email: z.string(),
   name: z.string().nullable(),
   default_currency: currencyCode,
+  auto_categorize_threshold: z.number(),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type UserRow = z.infer<typeof userRow>;
 
 /** The columns of `userRow`, in its order. */
-export const userColumns = sql.fragment`id, email, name, default_currency, created_at, updated_at`;
+export const userColumns = sql.fragment`id, email, name, default_currency, auto_categorize_threshold, created_at, updated_at`;
 
 /** Inserts a user under its own id, named first so the users RLS policy admits the row. */
 export async function insertUser(

@@ -93,7 +93,7 @@ export function categoryQueries(db: CommonQueryMethods, userId: string) {
     async delete(id: string, options: { reassignTo: string | undefined }): Promise<void> {
       const to = options.reassignTo ?? null;
       await db.query(sql.typeAlias('void')`
-        update transactions set category_id = ${to}, categorized_by = ${to === null ? null : 'user'}
+        update transactions set category_id = ${to}, categorized_by = ${to === null ? null : 'user'}, rule_id = null
         where user_id = ${userId} and category_id = ${id}
       `);
       if (to !== null) {

@@ -1,4 +1,6 @@
 // The enrich stage of an import, between mapping a chunk of rows and writing (or previewing) it.
+import { enrich } from '../enrichment/enrich.ts';
+import type { EnrichmentQueries } from '../enrichment/queries.ts';
 import type { NewTransaction } from '../transactions/queries.ts';
 
 /**
@@ -11,5 +13,10 @@ import type { NewTransaction } from '../transactions/queries.ts';
  */
 export type Enricher = (transactions: NewTransaction[]) => Promise<NewTransaction[]>;
 
-/** Today's enrichment: none; transactions are recorded as the statement states them. */
-export const enrichTransactions: Enricher = async (transactions) => transactions;
+/** Nothing in a statement row is the user's explicit choice: cleaning, rules and the model may fill any field. */
+const statementGives = { categoryId: false, merchant: false, notes: false } as const;
+
+/** The same pipeline creates and batches use (enrichment/enrich.ts), for statement rows. */
+export function enricherFor(queries: EnrichmentQueries): Enricher {
+  return (transactions) => enrich(queries, transactions.map((row) => ({ row, given: statementGives })));
+}

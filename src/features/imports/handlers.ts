@@ -2,7 +2,7 @@ import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { problems } from '../../http/problems.ts';
 import type { Upload } from '../../http/upload.ts';
-import { enrichTransactions } from './enrich.ts';
+import { enricherFor } from './enrich.ts';
 import { runImport, type ImportStages } from './pipeline.ts';
 import { importCursor, type ImportAccount, type ImportRecord } from './queries.ts';
 import { rowMapper } from './rows.ts';
@@ -27,14 +27,15 @@ function fileFacts(statement: AccountStatement) {
 }
 
 /** The stages of an import, dry run or real: one enrich stage for both, the writer is what differs. */
-function importStages(body: ImportRequest['body'], accountId: string, importId: string | null, writer: ImportWriter): ImportStages {
-  return { map: rowMapper(accountId, importId), enrich: enrichTransactions, writer, abortOnError: (body.on_error ?? 'abort') === 'abort' };
+function importStages({ q, body }: ImportRequest, accountId: string, importId: string | null, writer: ImportWriter): ImportStages {
+  return { map: rowMapper(accountId, importId), enrich: enricherFor(q.enrichment), writer, abortOnError: (body.on_error ?? 'abort') === 'abort' };
 }
 
 /** A dry run: the same stages with the preview writer; nothing is written or recorded. */
-async function previewImport({ q, body }: ImportRequest, { account, upload, statement }: ImportTarget) {
+async function previewImport(request: ImportRequest, { account, upload, statement }: ImportTarget) {
+  const { q, body } = request;
   const writer = previewWriter((externalIds, fingerprints) => q.imports.recordedKeys(account.id, externalIds, fingerprints));
-  const { rowsTotal, ...counts } = await runImport(statement.items, importStages(body, account.id, null, writer));
+  const { rowsTotal, ...counts } = await runImport(statement.items, importStages(request, account.id, null, writer));
   return {
     status: 200 as const,
     body: {
@@ -52,10 +53,11 @@ async function previewImport({ q, body }: ImportRequest, { account, upload, stat
 }
 
 /** A real import: an import record, the rows inserted chunk by chunk, the record completed with the counts. */
-async function recordImport({ q, body }: ImportRequest, { account, upload, statement }: ImportTarget) {
+async function recordImport(request: ImportRequest, { account, upload, statement }: ImportTarget) {
+  const { q } = request;
   const importId = await q.imports.insert({ accountId: account.id, format: statement.info.format, fileName: upload.fileName });
   const writer = insertingWriter((rows) => q.transactions.insertCounting(rows, { onDuplicate: 'skip' }));
-  const counts = await runImport(statement.items, importStages(body, account.id, importId, writer));
+  const counts = await runImport(statement.items, importStages(request, account.id, importId, writer));
   const record = await q.imports.complete(importId, { ...counts, mapping: statement.mapping, dateFormat: statement.info.dateFormat ?? null });
   return { status: 201 as const, body: presentImport(record), headers: { Location: `/v1/imports/${record.id}` } };
 }

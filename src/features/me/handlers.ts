@@ -29,6 +29,7 @@ export const updateMe: Handler<'updateMe'> = async ({ q, userId, headers, body }
   const user = await q.me.update({
     ...(body.name === undefined ? {} : { name: body.name }),
     ...(body.default_currency === undefined ? {} : { defaultCurrency: body.default_currency }),
+    ...(body.auto_categorize_threshold === undefined ? {} : { autoCategorizeThreshold: body.auto_categorize_threshold }),
     ...(passwordHash === undefined ? {} : { passwordHash }),
   });
   // The old password's tokens end: everywhere within a second, in this process at once.

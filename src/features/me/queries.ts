@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { userColumns, userRow } from '../auth/queries.ts';
 
-export type UserChanges = { name?: string | null; defaultCurrency?: string; passwordHash?: string };
+export type UserChanges = { name?: string | null; defaultCurrency?: string; autoCategorizeThreshold?: number; passwordHash?: string };
 
 /** The `set` list of a user update: only the fields the request names. */
 function userAssignments(changes: UserChanges) {
   return [
     changes.name === undefined ? null : sql.fragment`name = ${changes.name}`,
     changes.defaultCurrency === undefined ? null : sql.fragment`default_currency = ${changes.defaultCurrency}`,
+    changes.autoCategorizeThreshold === undefined ? null : sql.fragment`auto_categorize_threshold = ${changes.autoCategorizeThreshold}`,
     // A new password ends every access token issued before it.
     changes.passwordHash === undefined ? null : sql.fragment`password_hash = ${changes.passwordHash}, token_generation = token_generation + 1`,
   ].filter((assignment) => assignment !== null);

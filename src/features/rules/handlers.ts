@@ -3,6 +3,7 @@ import type { Handler, UserContext } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { notYours, problems, type FieldError } from '../../http/problems.ts';
 import type { components } from '../../generated/api.ts';
+import type { Transaction } from '../transactions/queries.ts';
 import { compileRule, conditionProblems } from './engine.ts';
 import { ruleCursor } from './queries.ts';
 import { afterChange, retroChange } from './retro.ts';
@@ -69,7 +70,7 @@ export const applyRule: Handler<'applyRule'> = async ({ q, path, query, log }) =
   if (!rule) throw notFound();
   const compiled = compileRule(rule);
   const dryRun = query.dry_run ?? false;
-  const outcome = { matched: 0, changed: 0, sample: [] as Awaited<ReturnType<typeof q.rules.applyChanges>> };
+  const outcome = { matched: 0, changed: 0, sample: [] as Transaction[] };
   for (let afterId: string | null = null, pages = 0; ; pages += 1) {
     const rows = await q.rules.historyPage(afterId, historyPageSize);
     const planned = rows.flatMap((row) => {
@@ -79,7 +80,7 @@ export const applyRule: Handler<'applyRule'> = async ({ q, path, query, log }) =
     });
     outcome.changed += planned.length;
     const after = dryRun
-      ? planned.map(({ row, change }) => afterChange(row, change))
+      ? planned.map(({ row, change }) => afterChange(row, change, rule.id))
       : planned.length ? await q.rules.applyChanges(rule.id, planned.map(({ change }) => change)) : [];
     outcome.sample.push(...after.slice(0, sampleSize - outcome.sample.length));
     if (pages > 0 && pages % 10 === 0) log.info({ ruleId: rule.id, read: pages * historyPageSize, changed: outcome.changed }, 'applying rule');

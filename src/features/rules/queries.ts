@@ -10,7 +10,7 @@ type RuleCreate = components['schemas']['RuleCreate'];
 type RuleUpdate = components['schemas']['RuleUpdate'];
 
 /** A rule as the API shows it: the action columns folded back into `actions`, empty ones left out. */
-const ruleRow = z.object({
+export const ruleRow = z.object({
   id: z.string(),
   name: z.string(),
   priority: z.number(),
@@ -22,7 +22,7 @@ const ruleRow = z.object({
   updated_at: z.string(),
 }).transform((row) => row as unknown as Rule);
 
-const ruleColumns = sql.fragment`
+export const ruleColumns = sql.fragment`
   id, name, priority, enabled, match, conditions,
   jsonb_strip_nulls(jsonb_build_object(
     'set_category', set_category_id, 'set_merchant', set_merchant,
@@ -31,7 +31,7 @@ const ruleColumns = sql.fragment`
   created_at, updated_at
 `;
 
-export { priorityCursor as ruleCursor };
+export const ruleCursor = priorityCursor;
 
 /** A change a retro-apply makes to one transaction: the values to set (null: keep). */
 export type RetroChange = { id: string; categoryId: string | null; merchant: string | null; notes: string | null; tags: string[] };

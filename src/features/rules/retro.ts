@@ -24,10 +24,10 @@ export function retroChange(rule: CompiledRule, row: Transaction): RetroChange |
 }
 
 /** The transaction as the change would leave it: what a dry run shows. */
-export function afterChange(row: Transaction, change: RetroChange): Transaction {
+export function afterChange(row: Transaction, change: RetroChange, ruleId: string): Transaction {
   return {
     ...row,
-    ...(change.categoryId ? { category_id: change.categoryId, categorized_by: 'rule' as const } : {}),
+    ...(change.categoryId ? { category_id: change.categoryId, categorized_by: 'rule' as const, rule_id: ruleId } : {}),
     ...(change.merchant ? { merchant: change.merchant } : {}),
     ...(change.notes ? { notes: change.notes } : {}),
     tags: change.tags,

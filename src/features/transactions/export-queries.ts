@@ -16,7 +16,7 @@ export function transactionExportQueries(db: CommonQueryMethods, userId: string)
     page(filters: ExportFilters, after: [string, string] | undefined, limit: number) {
       return db.any(sql.type(exportRow)`
         select t.id, t.date, t.account_id, t.amount, t.currency, t.description, t.merchant, t.category_id,
-          c.name as category, t.categorized_by, t.notes, t.tags, t.external_id, t.status, t.transfer_id,
+          c.name as category, t.categorized_by, t.rule_id, t.notes, t.tags, t.external_id, t.status, t.transfer_id,
           t.created_at, t.updated_at
         from transactions t
         left join categories c on c.id = t.category_id

@@ -5,15 +5,19 @@ import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { notYours, problems, type FieldError } from '../../http/problems.ts';
 import { defaultPageLimit } from '../../limits.ts';
-import { transactionCursor, type NewTransaction, type Transaction, type TransactionChanges, type TransactionQueries } from './queries.ts';
+import type { Queries } from '../../queries.ts';
+import { enrich, type Incoming } from '../enrichment/enrich.ts';
+import { transactionCursor, type Transaction, type TransactionChanges, type TransactionQueries } from './queries.ts';
 
 type TransactionCreate = components['schemas']['TransactionCreate'];
 
 const notFound = () => problems.notFound('No transaction with this id.');
 
-/** Requested transactions as rows to insert (the insert itself checks accounts and categories). */
-function toRows(items: TransactionCreate[]): NewTransaction[] {
+/** Requested transactions as rows to insert (the insert itself checks accounts and categories), with what the caller set. */
+function toRows(items: TransactionCreate[]): Incoming[] {
   return items.map((item) => ({
+    given: { categoryId: item.category_id !== undefined, merchant: item.merchant !== undefined, notes: item.notes !== undefined },
+    row: {
     id: randomUUID(),
     accountId: item.account_id,
     date: item.date,
@@ -27,6 +31,7 @@ function toRows(items: TransactionCreate[]): NewTransaction[] {
     externalId: item.external_id ?? null,
     status: item.status ?? 'posted',
     transferId: null,
+    },
   }));
 }
 
@@ -34,12 +39,9 @@ function toRows(items: TransactionCreate[]): NewTransaction[] {
  * Inserts all the requested transactions or none: when the insert left rows out, their account or
  * category is not the caller's — found here, named per item in a 422 that rolls the rest back.
  */
-async function insertAll(
-  transactions: TransactionQueries,
-  items: TransactionCreate[],
-  pointerOf: (index: number, field: string) => string,
-): Promise<Transaction[]> {
-  const inserted = await transactions.insert(toRows(items));
+async function insertAll(q: Queries, items: TransactionCreate[], pointerOf: (index: number, field: string) => string): Promise<Transaction[]> {
+  const { transactions } = q;
+  const inserted = await transactions.insert(await enrich(q.enrichment, toRows(items)));
   if (inserted.length === items.length) return inserted;
   const accounts = new Set((await transactions.findAccountCurrencies([...new Set(items.map((item) => item.account_id))])).map((a) => a.id));
   const categoryIds = [...new Set(items.flatMap((item) => (item.category_id ? [item.category_id] : [])))];
@@ -73,7 +75,7 @@ export const listTransactions: Handler<'listTransactions'> = async ({ q, query }
 };
 
 export const createTransaction: Handler<'createTransaction'> = async ({ q, body }) => {
-  const [transaction] = await insertAll(q.transactions, [body], (_, field) => `#/${field}`);
+  const [transaction] = await insertAll(q, [body], (_, field) => `#/${field}`);
   return {
     status: 201,
     body: transaction!,
@@ -82,7 +84,7 @@ export const createTransaction: Handler<'createTransaction'> = async ({ q, body 
 };
 
 export const createTransactionBatch: Handler<'createTransactionBatch'> = async ({ q, body }) => {
-  const data = await insertAll(q.transactions, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
+  const data = await insertAll(q, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
   return { status: 201, body: { data } };
 };
 
@@ -132,7 +134,7 @@ function changesOf(body: TransactionUpdate): TransactionChanges {
     status: body.status,
     ...(body.category_id === undefined
       ? {}
-      : { categoryId: body.category_id, categorizedBy: body.category_id === null ? null : 'user' }),
+      : { categoryId: body.category_id, categorizedBy: body.category_id === null ? null : 'user', ruleId: null }),
   };
 }
 
@@ -143,6 +145,8 @@ export const updateTransaction: Handler<'updateTransaction'> = async ({ q, path,
   assertKeepsTransferMoney(current, body);
   await assertNewReferences(q.transactions, current, body);
   const transaction = await q.transactions.update(path.id, changesOf(body));
+  // A rename is remembered as the caller's name for this merchant, and given to later rows like it.
+  if (body.merchant && transaction.merchant !== current.merchant) await q.enrichment.rememberAliasOf(path.id, transaction.merchant!);
   return { status: 200, body: transaction, headers: { ETag: etagOf(transaction) } };
 };
 

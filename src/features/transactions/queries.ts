@@ -17,6 +17,7 @@ export const transactionRow = z.object({
   merchant: z.string().nullable(),
   category_id: z.string().nullable(),
   categorized_by: z.enum(['user', 'rule', 'model']).nullable(),
+  rule_id: z.string().nullable(),
   notes: z.string().nullable(),
   tags: z.array(z.string()),
   external_id: z.string().nullable(),
@@ -29,7 +30,7 @@ export type Transaction = z.infer<typeof transactionRow>;
 
 export const transactionColumns = sql.fragment`
   id, account_id, date, amount, currency, description, merchant, category_id, categorized_by,
-  notes, tags, external_id, status, transfer_id, created_at, updated_at
+  rule_id, notes, tags, external_id, status, transfer_id, created_at, updated_at
 `;
 
 /** A row to insert; its currency is the account's, taken by the insert itself. */
@@ -42,6 +43,10 @@ export type NewTransaction = {
   merchant: string | null;
   categoryId: string | null;
   categorizedBy: 'user' | 'rule' | 'model' | null;
+  /** The rule that set the category (categorizedBy 'rule'). */
+  ruleId?: string | null;
+  /** The cleaned merchant key the merchant was derived from (what the user's renames are remembered by). */
+  merchantKey?: string | null;
   notes: string | null;
   tags: string[];
   externalId: string | null;
@@ -66,23 +71,23 @@ function insertRows(userId: string, rows: NewTransaction[], onDuplicate: OnDupli
   return sql.fragment`
     insert into transactions (
       id, user_id, account_id, currency, date, amount, description, merchant, category_id,
-      categorized_by, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
+      categorized_by, rule_id, merchant_key, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
     )
     select
       r.id, ${userId}, r.account_id, a.currency, r.date, r.amount, r.description, r.merchant,
-      r.category_id, r.categorized_by, r.notes,
+      r.category_id, r.categorized_by, r.rule_id, r.merchant_key, r.notes,
       array(select jsonb_array_elements_text(r.tags)), r.external_id, r.status, r.transfer_id,
       r.import_id, r.import_fingerprint
     from ${sql.unnest(
       rows.map((row) => [
         row.id, row.accountId, row.date, row.amount, row.description, row.merchant,
-        row.categoryId, row.categorizedBy, row.notes, JSON.stringify(row.tags), row.externalId,
+        row.categoryId, row.categorizedBy, row.ruleId ?? null, row.merchantKey ?? null, row.notes, JSON.stringify(row.tags), row.externalId,
         row.status, row.transferId, row.importId ?? null, row.importFingerprint ?? null,
       ]),
-      ['uuid', 'uuid', 'date', 'int8', 'text', 'text', 'uuid', 'text', 'text', 'jsonb', 'text', 'text', 'uuid', 'uuid', 'text'],
+      ['uuid', 'uuid', 'date', 'int8', 'text', 'text', 'uuid', 'text', 'uuid', 'text', 'text', 'jsonb', 'text', 'text', 'uuid', 'uuid', 'text'],
     )} as r(
       id, account_id, date, amount, description, merchant, category_id,
-      categorized_by, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
+      categorized_by, rule_id, merchant_key, notes, tags, external_id, status, transfer_id, import_id, import_fingerprint
     )
     join accounts a on a.user_id = ${userId} and a.id = r.account_id
     where r.category_id is null
@@ -169,7 +174,7 @@ export function findTransactionStatement(userId: string, id: string, options: { 
 }
 
 /** What an update may change: a new row's fields but its id and where it came from. */
-export type TransactionChanges = Partial<Omit<NewTransaction, 'id' | 'transferId' | 'importId' | 'importFingerprint'>>;
+export type TransactionChanges = Partial<Omit<NewTransaction, 'id' | 'transferId' | 'importId' | 'importFingerprint' | 'merchantKey'>>;
 
 const changeableColumns = {
   accountId: sql.fragment`account_id`,
@@ -179,6 +184,7 @@ const changeableColumns = {
   merchant: sql.fragment`merchant`,
   categoryId: sql.fragment`category_id`,
   categorizedBy: sql.fragment`categorized_by`,
+  ruleId: sql.fragment`rule_id`,
   notes: sql.fragment`notes`,
   tags: sql.fragment`tags`,
   externalId: sql.fragment`external_id`,

@@ -1,0 +1,64 @@
+import { cleanMerchant } from '../merchants/clean.ts';
+import type { CleanedMerchant } from '../merchants/types.ts';
+import { applyRules, compileRules, type CompiledRule, type GivenFields } from '../rules/engine.ts';
+import type { NewTransaction } from '../transactions/queries.ts';
+import type { EnrichmentQueries } from './queries.ts';
+
+/** A row to write, and which of its fields the caller set (a caller's explicit value always wins). */
+export type Incoming = { row: NewTransaction; given: GivenFields };
+/** The same, with its merchant cleaned once: from its payee (a statement's), else its description. */
+type Prepared = Incoming & { cleaned: CleanedMerchant | undefined };
+
+/** A category the learned model proposes for a row, with its calibrated confidence. */
+export type ModelGuess = { categoryId: string; confidence: number };
+export type Guesser = (row: NewTransaction) => ModelGuess | undefined;
+
+/** Everything enriching a set of rows needs, read once per write (create, batch or import chunk). */
+export type Enrichment = { rules: readonly CompiledRule[]; aliases: ReadonlyMap<string, string>; guess?: Guesser; threshold: number };
+
+const maxTags = 20;
+
+function prepare(incoming: Incoming): Prepared {
+  const { row, given } = incoming;
+  return { ...incoming, cleaned: cleanMerchant(given.merchant ? row.description : (row.merchant ?? row.description)) };
+}
+
+/** The merchant a row gets: the caller's; else the user's own name for its cleaned key, else the cleaned name. */
+function merchantOf({ row, given, cleaned }: Prepared, aliases: ReadonlyMap<string, string>): string | null {
+  if (given.merchant || !cleaned) return row.merchant;
+  return aliases.get(cleaned.key) ?? cleaned.name;
+}
+
+/**
+ * One row through the one pipeline every write path uses: merchant cleaning → rules → model.
+ * Rules run in priority order; the model only decides when no rule set a category and its
+ * confidence reaches the user's threshold.
+ */
+function enrichRow(prepared: Prepared, enrichment: Enrichment): NewTransaction {
+  const { row, given } = prepared;
+  const merchant = merchantOf(prepared, enrichment.aliases);
+  const outcome = applyRules(enrichment.rules, { description: row.description, merchant, amount: row.amount, accountId: row.accountId }, given);
+  const enriched: NewTransaction = {
+    ...row,
+    merchant: outcome.merchant ?? merchant,
+    merchantKey: prepared.cleaned?.key ?? null,
+    notes: outcome.notes ?? row.notes,
+    tags: [...new Set([...row.tags, ...outcome.tags])].slice(0, Math.max(maxTags, row.tags.length)),
+  };
+  if (outcome.categoryId) return { ...enriched, categoryId: outcome.categoryId, categorizedBy: 'rule', ruleId: outcome.ruleId ?? null };
+  if (given.categoryId || row.categoryId || !enrichment.guess) return enriched;
+  const guess = enrichment.guess(enriched);
+  return guess && guess.confidence >= enrichment.threshold ? { ...enriched, categoryId: guess.categoryId, categorizedBy: 'model' } : enriched;
+}
+
+/**
+ * Enriches rows: merchants cleaned once, then what the rows need read in one statement (rules,
+ * the user's merchant names, the threshold), then rules and the model row by row.
+ */
+export async function enrich(queries: EnrichmentQueries, rows: readonly Incoming[], guess?: Guesser): Promise<NewTransaction[]> {
+  const prepared = rows.map(prepare);
+  const keys = [...new Set(prepared.flatMap(({ cleaned, given }) => (cleaned && !given.merchant ? [cleaned.key] : [])))];
+  const { rules, aliases, threshold } = await queries.context(keys);
+  const enrichment: Enrichment = { rules: compileRules(rules), aliases, threshold, ...(guess ? { guess } : {}) };
+  return prepared.map((row) => enrichRow(row, enrichment));
+}
