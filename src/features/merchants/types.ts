@@ -18,6 +18,12 @@ export type Brand = {
   aliases: string[];
   /** Where it is common: for the evaluation generator's mix of users. */
   regions: ('US' | 'UK' | 'EU')[];
+  /**
+   * Also match the aliases as whole words anywhere in the cleaned text, not only at its start:
+   * payroll and fee lines name the employer, the amount or the account around the keyword
+   * ("ACME CORP PAYROLL", "CHASE MONTHLY SERVICE FEE"). Tried only when no brand matches at the start.
+   */
+  matchAnywhere?: boolean;
 };
 
 /** What merchant cleaning makes of a raw description. */
