@@ -162,6 +162,20 @@ CREATE TABLE public.login_throttle (
 );
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.login_throttle TO spendsense_app;
 
+CREATE TABLE public.merchant_aliases (
+  user_id uuid NOT NULL,
+  merchant_key text NOT NULL,
+  name text NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT merchant_aliases_pkey PRIMARY KEY (user_id, merchant_key),
+  CONSTRAINT merchant_aliases_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
+  CONSTRAINT merchant_aliases_key_length CHECK (((char_length(merchant_key) >= 1) AND (char_length(merchant_key) <= 200))),
+  CONSTRAINT merchant_aliases_name_length CHECK (((char_length(name) >= 1) AND (char_length(name) <= 200)))
+);
+ALTER TABLE public.merchant_aliases ENABLE ROW LEVEL SECURITY;
+CREATE POLICY merchant_aliases_isolation ON public.merchant_aliases AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.merchant_aliases TO spendsense_app;
+
 CREATE TABLE public.monthly_category_totals (
   user_id uuid NOT NULL,
   currency character(3) NOT NULL,
@@ -194,6 +208,39 @@ ALTER TABLE public.monthly_merchant_totals ENABLE ROW LEVEL SECURITY;
 CREATE POLICY monthly_merchant_totals_isolation ON public.monthly_merchant_totals AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.monthly_merchant_totals TO spendsense_app;
 
+CREATE TABLE public.rules (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  user_id uuid NOT NULL,
+  name text NOT NULL,
+  priority integer DEFAULT 100 NOT NULL,
+  enabled boolean DEFAULT true NOT NULL,
+  match text DEFAULT 'all'::text NOT NULL,
+  conditions jsonb NOT NULL,
+  set_category_id uuid,
+  set_merchant text,
+  add_tags text[] DEFAULT '{}'::text[] NOT NULL,
+  set_notes text,
+  created_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT rules_pkey PRIMARY KEY (id),
+  CONSTRAINT rules_user_id_key UNIQUE (user_id, id),
+  CONSTRAINT rules_set_category_fkey FOREIGN KEY (user_id, set_category_id) REFERENCES public.categories(user_id, id) ON DELETE SET NULL (set_category_id),
+  CONSTRAINT rules_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
+  CONSTRAINT rules_add_tags_count CHECK ((cardinality(add_tags) <= 20)),
+  CONSTRAINT rules_conditions_shape CHECK (((jsonb_typeof(conditions) = 'array'::text) AND ((jsonb_array_length(conditions) >= 1) AND (jsonb_array_length(conditions) <= 20)))),
+  CONSTRAINT rules_match_check CHECK ((match = ANY (ARRAY['all'::text, 'any'::text]))),
+  CONSTRAINT rules_name_length CHECK (((char_length(name) >= 1) AND (char_length(name) <= 100))),
+  CONSTRAINT rules_priority_range CHECK (((priority >= 0) AND (priority <= 10000))),
+  CONSTRAINT rules_set_merchant_length CHECK (((char_length(set_merchant) >= 1) AND (char_length(set_merchant) <= 200))),
+  CONSTRAINT rules_set_notes_length CHECK ((char_length(set_notes) <= 2000))
+);
+ALTER TABLE public.rules ENABLE ROW LEVEL SECURITY;
+CREATE INDEX rules_set_category_idx ON public.rules USING btree (set_category_id) WHERE (set_category_id IS NOT NULL);
+CREATE INDEX rules_user_order_idx ON public.rules USING btree (user_id, priority, created_at, id);
+CREATE POLICY rules_isolation ON public.rules AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+CREATE TRIGGER rules_touch_updated_at BEFORE UPDATE ON public.rules FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.rules TO spendsense_app;
+
 CREATE TABLE public.schema_migrations (
   version integer NOT NULL,
   name text NOT NULL,
@@ -222,18 +269,23 @@ CREATE TABLE public.transactions (
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
   import_id uuid,
   import_fingerprint text,
+  rule_id uuid,
+  merchant_key text,
   CONSTRAINT transactions_pkey PRIMARY KEY (id),
   CONSTRAINT transactions_account_fkey FOREIGN KEY (user_id, account_id, currency) REFERENCES public.accounts(user_id, id, currency),
   CONSTRAINT transactions_category_fkey FOREIGN KEY (user_id, category_id) REFERENCES public.categories(user_id, id),
   CONSTRAINT transactions_import_fkey FOREIGN KEY (import_id) REFERENCES public.imports(id) ON DELETE SET NULL,
+  CONSTRAINT transactions_rule_fkey FOREIGN KEY (user_id, rule_id) REFERENCES public.rules(user_id, id) ON DELETE SET NULL (rule_id),
   CONSTRAINT transactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT transactions_amount_range CHECK ((abs(amount) <= '1000000000000000'::bigint)),
   CONSTRAINT transactions_categorized_by_check CHECK ((((categorized_by = ANY (ARRAY['user'::text, 'rule'::text, 'model'::text])) AND (category_id IS NOT NULL)) OR (categorized_by IS NULL))),
   CONSTRAINT transactions_date_range CHECK (((date >= '1900-01-01'::date) AND (date <= '2199-12-31'::date))),
   CONSTRAINT transactions_description_length CHECK (((char_length(description) >= 1) AND (char_length(description) <= 500))),
   CONSTRAINT transactions_external_id_length CHECK (((char_length(external_id) >= 1) AND (char_length(external_id) <= 200))),
+  CONSTRAINT transactions_merchant_key_length CHECK (((char_length(merchant_key) >= 1) AND (char_length(merchant_key) <= 200))),
   CONSTRAINT transactions_merchant_length CHECK (((char_length(merchant) >= 1) AND (char_length(merchant) <= 200))),
   CONSTRAINT transactions_notes_length CHECK ((char_length(notes) <= 2000)),
+  CONSTRAINT transactions_rule_means_rule CHECK (((rule_id IS NULL) OR (categorized_by = 'rule'::text))),
   CONSTRAINT transactions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'posted'::text]))),
   CONSTRAINT transactions_tags_count CHECK ((cardinality(tags) <= 20))
 );
@@ -243,6 +295,7 @@ CREATE INDEX transactions_category_date_idx ON public.transactions USING btree (
 CREATE UNIQUE INDEX transactions_external_id_key ON public.transactions USING btree (account_id, external_id) WHERE (external_id IS NOT NULL);
 CREATE UNIQUE INDEX transactions_import_fingerprint_key ON public.transactions USING btree (account_id, import_fingerprint) WHERE (import_fingerprint IS NOT NULL);
 CREATE INDEX transactions_import_idx ON public.transactions USING btree (import_id) WHERE (import_id IS NOT NULL);
+CREATE INDEX transactions_rule_idx ON public.transactions USING btree (user_id, rule_id) WHERE (rule_id IS NOT NULL);
 CREATE INDEX transactions_search_idx ON public.transactions USING gin (public.transactions_search_text(description, merchant, notes) public.gin_trgm_ops);
 CREATE INDEX transactions_tags_idx ON public.transactions USING gin (tags);
 CREATE INDEX transactions_transfer_idx ON public.transactions USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
@@ -266,8 +319,10 @@ CREATE TABLE public.users (
   created_at timestamp with time zone DEFAULT now() NOT NULL,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
   token_generation integer DEFAULT 0 NOT NULL,
+  auto_categorize_threshold double precision DEFAULT 0.9 NOT NULL,
   CONSTRAINT users_pkey PRIMARY KEY (id),
   CONSTRAINT users_email_key UNIQUE (email),
+  CONSTRAINT users_auto_categorize_threshold_range CHECK (((auto_categorize_threshold >= (0.5)::double precision) AND (auto_categorize_threshold <= (1)::double precision))),
   CONSTRAINT users_email_lowercase CHECK ((email = lower(email))),
   CONSTRAINT users_name_length CHECK (((char_length(name) >= 1) AND (char_length(name) <= 100)))
 );

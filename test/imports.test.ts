@@ -14,6 +14,7 @@ import { pagesOf } from './helpers/pages.ts';
 import type { Answer } from './helpers/expectations.ts';
 import { asOwner } from './helpers/database.ts';
 import type { Enricher } from '../src/features/imports/enrich.ts';
+import { cleanMerchant } from '../src/features/merchants/clean.ts';
 
 /** An enricher that changes nothing: the pipeline's own behaviour, without cleaning, rules or a model. */
 const enrichTransactions: Enricher = async (transactions) => transactions;
@@ -115,11 +116,21 @@ const view = (row: Transaction) => ({
 });
 
 type Expected = ReturnType<typeof view>;
+/**
+ * The merchant a statement row gets (enrichment/enrich.ts): its payee as the bank wrote it, or the
+ * brand's name when the lexicon knows it; without a payee, the name cleaned from the description.
+ */
+function merchantFrom(payee: string | null | undefined, description: string): string | null {
+  if (!payee) return cleanMerchant(description)?.name ?? null;
+  const cleaned = cleanMerchant(payee);
+  return cleaned?.brand ? cleaned.name : payee;
+}
+/** A row as the file states it; `merchant` is the file's payee. */
 const tx = (fields: Partial<Expected> & Pick<Expected, 'date' | 'amount' | 'description'>): Expected => ({
-  merchant: null,
   notes: null,
   external_id: null,
   ...fields,
+  merchant: merchantFrom(fields.merchant, fields.description),
 });
 
 function expectProblem(response: Answer, status: number): void {
@@ -601,11 +612,11 @@ describe('dry runs', () => {
     expect(response.headers.location).toBeUndefined();
     expect(preview.preview).toHaveLength(20);
     expect(preview.preview!.slice(0, 5)).toEqual([
-      { row: 2, date: '2026-06-01', amount: -350, description: 'Coffee Corner', merchant: null, notes: null, external_id: null, duplicate: true },
-      { row: 3, date: '2026-06-01', amount: -350, description: 'Coffee Corner', merchant: null, notes: null, external_id: null, duplicate: true },
-      { row: 4, date: '2026-06-02', amount: -410, description: 'Bakery', merchant: null, notes: null, external_id: null, duplicate: true },
-      { row: 5, date: '2026-06-03', amount: -300, description: 'Shop day 3', merchant: null, notes: null, external_id: null, duplicate: false },
-      { row: 6, date: '2026-06-04', amount: -400, description: 'Shop day 4', merchant: null, notes: null, external_id: null, duplicate: false },
+      { row: 2, date: '2026-06-01', amount: -350, description: 'Coffee Corner', merchant: merchantFrom(null, 'Coffee Corner'), notes: null, external_id: null, duplicate: true },
+      { row: 3, date: '2026-06-01', amount: -350, description: 'Coffee Corner', merchant: merchantFrom(null, 'Coffee Corner'), notes: null, external_id: null, duplicate: true },
+      { row: 4, date: '2026-06-02', amount: -410, description: 'Bakery', merchant: merchantFrom(null, 'Bakery'), notes: null, external_id: null, duplicate: true },
+      { row: 5, date: '2026-06-03', amount: -300, description: 'Shop day 3', merchant: merchantFrom(null, 'Shop day 3'), notes: null, external_id: null, duplicate: false },
+      { row: 6, date: '2026-06-04', amount: -400, description: 'Shop day 4', merchant: merchantFrom(null, 'Shop day 4'), notes: null, external_id: null, duplicate: false },
     ]);
     expect(preview.preview!.at(-1)).toMatchObject({ row: 21, duplicate: false });
 

@@ -32,6 +32,7 @@ describe('GET /v1/me', () => {
       email,
       name: 'Ada',
       default_currency: 'EUR',
+      auto_categorize_threshold: 0.9,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

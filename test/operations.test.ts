@@ -34,7 +34,7 @@ describe('the operation tables', () => {
 
   it('read idempotency from the contract: every creating POST that declares Idempotency-Key, nothing else', () => {
     const idempotent = [...facts].filter(([, fact]) => fact.idempotent).map(([id]) => id).sort();
-    expect(idempotent).toEqual(['createAccount', 'createBudget', 'createCategory', 'createImport', 'createTransaction', 'createTransactionBatch', 'createTransfer']);
+    expect(idempotent).toEqual(['createAccount', 'createBudget', 'createCategory', 'createImport', 'createRule', 'createTransaction', 'createTransactionBatch', 'createTransfer']);
   });
 });
 

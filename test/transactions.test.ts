@@ -58,9 +58,10 @@ describe('POST /v1/transactions', () => {
       amount: -450,
       currency: 'EUR',
       description: 'CARD 4411 BLUE BOTTLE COFFEE SF',
-      merchant: null,
+      merchant: 'Blue Bottle Coffee', // cleaned from the description: none was given
       category_id: null,
       categorized_by: null,
+      rule_id: null,
       notes: null,
       tags: [],
       external_id: null,

@@ -85,16 +85,18 @@ describe('single-statement changes (writeOnceAsUser)', () => {
     await writeOnceAsUser(onePool, apiKeyCaller(alice.user.id), (db) => db.one(renameAccount('Alice wallet', 'Alice cash')));
   });
 
-  it('lets later statements read but not change anything', async () => {
+  it('lets reads come before and after its one change, and refuses a second change before it runs', async () => {
     const names = await writeOnceAsUser(onePool, apiKeyCaller(bob.user.id), async (db) => {
       await db.any(everyAccount);
+      await db.one(renameAccount('Bob cash', 'Bob wallet'));
       return db.any(everyAccount);
     });
-    expect(names.map((row) => row.name)).toEqual(['Bob cash']);
+    expect(names.map((row) => row.name)).toEqual(['Bob wallet']);
     await expect(writeOnceAsUser(onePool, apiKeyCaller(bob.user.id), async (db) => {
-      await db.any(everyAccount);
-      return db.one(renameAccount('Bob cash', 'Bob wallet'));
+      await db.one(renameAccount('Bob wallet', 'Bob cash'));
+      return db.one(renameAccount('Bob cash', 'Bob purse'));
     })).rejects.toThrow(/marked singleStatement issued a second change/);
+    // The first change committed on its own; the second never ran.
     expect((await readAsUser(onePool, apiKeyCaller(bob.user.id), (db) => db.any(everyAccount))).map((row) => row.name)).toEqual(['Bob cash']);
   });
 

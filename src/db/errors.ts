@@ -6,6 +6,7 @@ import {
   UniqueIntegrityConstraintViolationError,
 } from 'slonik';
 import { Problem, problems } from '../http/problems.ts';
+import { statementKindOf } from './failed-statements.ts';
 
 /**
  * Database errors become HTTP answers here and nowhere else, keyed by constraint name (every
@@ -21,38 +22,33 @@ const uniqueViolations: Record<string, () => Problem> = {
 };
 
 /**
- * Foreign keys, by constraint name and the key columns slonik reads off the violation: a key of
- * the referencing columns (`parentColumn` among them) has no parent — the caller's mistake (422);
- * a key of the referenced row's columns is still used by a child, which blocks a delete (409).
- * (The table cannot tell the two apart: categories_parent_fkey references its own table.)
+ * Foreign keys, by constraint name and the statement that broke them: an INSERT or UPDATE of the
+ * child names a parent that is missing — the caller's mistake (422); a DELETE of the parent finds
+ * a child still there — it blocks the delete (409). (PostgreSQL reports the child's table either
+ * way, and under row-level security it hides the key columns, so neither can tell.)
  */
-const foreignKeyViolations: Record<string, { parentColumn: string; missingParent?: () => Problem; stillReferenced?: () => Problem }> = {
+type ForeignKey = { missingParent?: () => Problem; stillReferenced?: () => Problem };
+const foreignKeyViolations: Record<string, ForeignKey> = {
   transactions_account_fkey: {
-    parentColumn: 'account_id',
     missingParent: () => problems.unknownReference('account', '#/account_id'),
     stillReferenced: () =>
       problems.conflict('The account has transactions: archive it instead, or delete it with cascade=true.'),
   },
   transactions_category_fkey: {
-    parentColumn: 'category_id',
     missingParent: () => problems.unknownReference('category', '#/category_id'),
   },
   budgets_category_fkey: {
-    parentColumn: 'category_id',
     missingParent: () => problems.unknownReference('category', '#/category_id'),
     stillReferenced: () =>
       problems.conflict('Budgets use this category: delete them, or pass reassign_to to move them.'),
   },
   rules_set_category_fkey: {
-    parentColumn: 'set_category_id',
     missingParent: () => problems.unknownReference('category', '#/actions/set_category'),
   },
   transactions_rule_fkey: {
-    parentColumn: 'rule_id',
     missingParent: () => problems.conflict('A rule that applied to this write was deleted meanwhile; send it again.'),
   },
   categories_parent_fkey: {
-    parentColumn: 'parent_id',
     missingParent: () => problems.unknownReference('category', '#/parent_id', 'The parent category does not exist.'),
     stillReferenced: () => problems.conflict('This group still has categories: delete or move them first.'),
   },
@@ -80,7 +76,7 @@ export function problemFromDatabaseError(error: unknown): Problem | undefined {
   if (error instanceof ForeignKeyIntegrityConstraintViolationError) {
     const mapping = error.constraint ? foreignKeyViolations[error.constraint] : undefined;
     if (!mapping) return undefined;
-    return (error.columns.includes(mapping.parentColumn) ? mapping.missingParent : mapping.stillReferenced)?.();
+    return (statementKindOf(error) === 'delete' ? mapping.stillReferenced : mapping.missingParent)?.();
   }
   if (error instanceof CheckIntegrityConstraintViolationError) {
     return error.constraint ? checkViolations[error.constraint]?.() : undefined;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createPool, type DatabasePool, type DriverTypeParser, type Interceptor } from 'slonik';
+import { failedStatements } from './failed-statements.ts';
 
 /** The role every application query runs as: owns no table, so row-level security binds it. */
 export const appRole = 'spendsense_app';
@@ -85,7 +86,7 @@ export async function createDatabasePool(connectionUri: string, options: PoolOpt
   const role = options.role === undefined ? appRole : options.role;
   const pool = await createPool(withSessionSettings(connectionUri, { role }), {
     typeParsers,
-    interceptors: [preparedStatements],
+    interceptors: [preparedStatements, failedStatements],
     maximumPoolSize: options.maximumPoolSize ?? 10,
     statementTimeout: 30_000,
     idleInTransactionSessionTimeout: 60_000,

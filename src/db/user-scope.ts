@@ -92,16 +92,10 @@ export async function writeAsUser<T>(pool: DatabasePool, caller: Caller, write: 
   }
 }
 
-/** PostgreSQL's "cannot execute … in a read-only transaction" (SQLSTATE 25006), as slonik passes it on. */
-function isReadOnlyViolation(error: unknown): boolean {
-  const code = (candidate: unknown) => (candidate as { code?: unknown } | undefined)?.code;
-  return code(error) === '25006' || code((error as { cause?: unknown }).cause) === '25006';
-}
-
 /** A single-statement operation issued a second write: a bug in its operation table entry, not the caller's. */
 export class SecondWriteError extends Error {
-  constructor(cause: unknown) {
-    super('an operation marked singleStatement issued a second change; drop singleStatement from its entry so it runs in a transaction', { cause });
+  constructor() {
+    super('an operation marked singleStatement issued a second change; drop singleStatement from its entry so it runs in a transaction');
   }
 }
 
@@ -109,37 +103,33 @@ const queryMethods = [
   'any', 'anyFirst', 'exists', 'many', 'manyFirst', 'maybeOne', 'maybeOneFirst', 'one', 'oneFirst', 'query', 'record',
 ] as const satisfies readonly (keyof CommonQueryMethods)[];
 
+/** A plain SELECT reads; anything else (INSERT, UPDATE, DELETE, a WITH that may hold one) may change data. */
+function mayChange(query: unknown): boolean {
+  const text = (query as { sql?: unknown } | undefined)?.sql;
+  return typeof text !== 'string' || !/^\s*select\b/i.test(text);
+}
+
 /**
- * Runs a change that is a single SQL statement as `userId`, without BEGIN and COMMIT. One
+ * Runs a change that is a single SQL statement as the caller, without BEGIN and COMMIT. One
  * statement, its triggers included, is atomic on its own, so the transaction bought nothing but
- * two round trips (a transaction create: three round trips become one).
- *
- * Only the first statement may change anything. Any later one (say, the reads that explain why an
- * insert left a row out) runs in a READ ONLY transaction, so PostgreSQL itself refuses a second
- * change that would commit apart from the first.
+ * two round trips. Reads may come before it (what enriching a row needs) or after it (what explains
+ * why an insert left a row out); each runs on its own. A second statement that may change data is
+ * refused before it runs (SecondWriteError), so two changes can never commit apart. A statement
+ * that starts with SELECT must not change data: none in this code base does.
  */
 export function writeOnceAsUser<T>(pool: DatabasePool, caller: Caller, write: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
     await nameOutsideTransaction(connection, caller);
-    let statements = 0;
-    const readOnly = <R>(run: (db: CommonQueryMethods) => Promise<R>) =>
-      connection
-        .transaction(async (transaction) => {
-          await transaction.query(sql.typeAlias('void')`set transaction read only`);
-          return run(transaction);
-        })
-        .catch((error: unknown) => {
-          throw isReadOnlyViolation(error) ? new SecondWriteError(error) : error;
-        });
-    const run = (on: CommonQueryMethods, method: (typeof queryMethods)[number], args: unknown[]) =>
-      (on[method] as (...a: unknown[]) => Promise<unknown>).apply(on, args);
+    let changes = 0;
     const refuse = () => {
       throw new Error('writeOnceAsUser runs one statement: use writeAsUser for a transaction or a stream');
     };
     const db: Record<string, unknown> = { transaction: refuse, stream: refuse };
     for (const method of queryMethods) {
-      db[method] = (...args: unknown[]) =>
-        statements++ === 0 ? run(connection, method, args) : readOnly((transaction) => run(transaction, method, args));
+      db[method] = (...args: unknown[]) => {
+        if (mayChange(args[0]) && changes++ > 0) throw new SecondWriteError();
+        return (connection[method] as (...a: unknown[]) => Promise<unknown>).apply(connection, args);
+      };
     }
     return write(db as unknown as CommonQueryMethods);
   });

@@ -1,5 +1,6 @@
 import { cleanMerchant } from '../merchants/clean.ts';
 import type { CleanedMerchant } from '../merchants/types.ts';
+import { transactionTextLimits } from '../../limits.ts';
 import { applyRules, compileRules, type CompiledRule, type GivenFields } from '../rules/engine.ts';
 import type { NewTransaction } from '../transactions/queries.ts';
 import type { EnrichmentQueries } from './queries.ts';
@@ -18,15 +19,24 @@ export type Enrichment = { rules: readonly CompiledRule[]; aliases: ReadonlyMap<
 
 const maxTags = 20;
 
+/** A merchant name and key are at most as long as the Merchant schema allows (a 500-character description can clean to more). */
+const fit = (text: string) => text.slice(0, transactionTextLimits.merchant).trimEnd();
+
 function prepare(incoming: Incoming): Prepared {
   const { row, given } = incoming;
-  return { ...incoming, cleaned: cleanMerchant(given.merchant ? row.description : (row.merchant ?? row.description)) };
+  const cleaned = cleanMerchant(given.merchant ? row.description : (row.merchant ?? row.description));
+  return { ...incoming, cleaned: cleaned && { ...cleaned, key: fit(cleaned.key), name: fit(cleaned.name) } };
 }
 
-/** The merchant a row gets: the caller's; else the user's own name for its cleaned key, else the cleaned name. */
+/**
+ * The merchant a row gets: the caller's; else the user's own name for its cleaned key; else a
+ * statement's payee as the bank wrote it, unless the lexicon knows the brand; else the cleaned name.
+ */
 function merchantOf({ row, given, cleaned }: Prepared, aliases: ReadonlyMap<string, string>): string | null {
   if (given.merchant || !cleaned) return row.merchant;
-  return aliases.get(cleaned.key) ?? cleaned.name;
+  const alias = aliases.get(cleaned.key);
+  if (alias) return alias;
+  return row.merchant && !cleaned.brand ? row.merchant : cleaned.name;
 }
 
 /**
