@@ -7,7 +7,7 @@ import { enrichmentQueries } from './features/enrichment/queries.ts';
 import { importQueries } from './features/imports/queries.ts';
 import { meQueries } from './features/me/queries.ts';
 import { reportQueries } from './features/reports/queries.ts';
-import { ruleQueries } from './features/rules/queries.ts';
+import { ruleHistoryQueries, ruleQueries } from './features/rules/queries.ts';
 import { transactionExportQueries } from './features/transactions/export-queries.ts';
 import { transactionQueries } from './features/transactions/queries.ts';
 import { transferQueries } from './features/transfers/queries.ts';
@@ -28,6 +28,7 @@ export function queriesFor(db: CommonQueryMethods, userId: string) {
     me: meQueries(db, userId),
     reports: reportQueries(db, userId),
     rules: ruleQueries(db, userId),
+    ruleHistory: ruleHistoryQueries(db, userId),
     transactionExport: transactionExportQueries(db, userId),
     transactions: transactionQueries(db, userId),
     transfers: transferQueries(db, userId),

@@ -72,7 +72,7 @@ export const applyRule: Handler<'applyRule'> = async ({ q, path, query, log }) =
   const dryRun = query.dry_run ?? false;
   const outcome = { matched: 0, changed: 0, sample: [] as Transaction[] };
   for (let afterId: string | null = null, pages = 0; ; pages += 1) {
-    const rows = await q.rules.historyPage(afterId, historyPageSize);
+    const rows = await q.ruleHistory.historyPage(afterId, historyPageSize);
     const planned = rows.flatMap((row) => {
       const change = retroChange(compiled, row);
       if (change !== undefined) outcome.matched += 1;
@@ -81,7 +81,7 @@ export const applyRule: Handler<'applyRule'> = async ({ q, path, query, log }) =
     outcome.changed += planned.length;
     const after = dryRun
       ? planned.map(({ row, change }) => afterChange(row, change, rule.id))
-      : planned.length ? await q.rules.applyChanges(rule.id, planned.map(({ change }) => change)) : [];
+      : planned.length ? await q.ruleHistory.applyChanges(rule.id, planned.map(({ change }) => change)) : [];
     outcome.sample.push(...after.slice(0, sampleSize - outcome.sample.length));
     if (pages > 0 && pages % 10 === 0) log.info({ ruleId: rule.id, read: pages * historyPageSize, changed: outcome.changed }, 'applying rule');
     if (rows.length < historyPageSize) break;

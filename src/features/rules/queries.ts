@@ -100,6 +100,14 @@ export function ruleQueries(db: CommonQueryMethods, userId: string) {
         select id from accounts where user_id = ${userId} and id = any(${sql.array(ids, 'uuid')})
       `);
     },
+  };
+}
+
+export type RuleQueries = ReturnType<typeof ruleQueries>;
+
+/** What re-running a rule over history reads and writes, bound to one request's connection and caller. */
+export function ruleHistoryQueries(db: CommonQueryMethods, userId: string) {
+  return {
     /** One page of history (transfers aside), by id, for a retro-apply that walks all of it. */
     historyPage(afterId: string | null, size: number) {
       return db.any(sql.type(transactionRow)`
@@ -131,5 +139,3 @@ export function ruleQueries(db: CommonQueryMethods, userId: string) {
     },
   };
 }
-
-export type RuleQueries = ReturnType<typeof ruleQueries>;
