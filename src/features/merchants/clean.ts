@@ -11,6 +11,7 @@ import {
   leadingSymbols,
   legalForms,
   longestCityWords,
+  numberLabels,
   phoneNumbers,
   sepaReferenceFields,
   sepaTextFields,
@@ -18,10 +19,11 @@ import {
   slashFieldRemittance,
   trailingNoiseWords,
   usStates,
+  webAddress,
   wordSeparators,
 } from './noise.ts';
 import { titleCase } from './title-case.ts';
-import type { CleanedMerchant } from './types.ts';
+import type { Brand, CleanedMerchant } from './types.ts';
 
 /**
  * Structured bank formats name the counterparty in a field: Dutch "/NAME/…/REMI/…" and
@@ -29,7 +31,7 @@ import type { CleanedMerchant } from './types.ts';
  * text behind a word the tail cut stops at (so payroll keywords in it still match).
  */
 function structuredFields(text: string): string {
-  const slashName = slashFieldName.exec(text);
+  const slashName = text.includes('/NAME/') ? slashFieldName.exec(text) : null;
   if (slashName) return `${slashName[1]} REMI ${slashFieldRemittance.exec(text)?.[1] ?? ''}`;
   if (text.includes(':')) {
     const named = labelledName.exec(text);
@@ -58,14 +60,12 @@ function stripLeadingNoise(text: string): string {
   return rest;
 }
 
-const wordCharacter = /[\p{L}\p{N}&]/u;
-
 /** The words of a text; "&" stays a word of its own ("STOP & SHOP"), bare punctuation goes. */
 function wordsOf(text: string): string[] {
-  return text.split(wordSeparators).filter((word) => wordCharacter.test(word));
+  return text.split(wordSeparators).filter((word) => word === '&' || hasLetterOrDigit(word));
 }
 
-const plainWord = /^[A-Z]+$/;
+const plainWord = /^[A-Z0-9]+$/;
 
 /** A word in key space; most words are plain capitals already, which saves keyOf's regexes. */
 function wordKey(word: string): string {
@@ -84,15 +84,21 @@ function isNumbered(word: string): boolean {
 }
 
 /**
- * The span up to the first store number, reference code or reference label after the name
- * ("WHOLEFDS MKT 10234 AUSTIN TX" → "WHOLEFDS MKT"); a short number first in the text is part of
- * the name ("5 GUYS"), a masked card or long number there is skipped.
+ * The span up to the first store number (with its label: "STORE 123"), reference code,
+ * reference label, legal form or web address after the name ("WHOLEFDS MKT 10234 AUSTIN TX" →
+ * "WHOLEFDS MKT", "REWE MARKT GMBH BERLIN" → "REWE MARKT"); a short number first in the text is
+ * part of the name ("5 GUYS"), a masked card or long number there is skipped.
  */
 function cutAtReference({ words, keys }: Words): [start: number, end: number] {
   let start = 0;
   while (start < words.length - 1 && (maskOrReference.test(words[start] ?? '') || keys[start] === '&')) start++;
   for (let index = start + 1; index < words.length; index++) {
-    if (isNumbered(words[index] ?? '') || cutWords.has(keys[index] ?? '')) return [start, index];
+    const word = words[index] ?? '';
+    const key = keys[index] ?? '';
+    if (isNumbered(word)) return [start, numberLabels.has(keys[index - 1] ?? '') && index - 1 > start ? index - 1 : index];
+    if (cutWords.has(key) || legalForms.has(key) || webAddress.test(word)) return [start, index];
+    // "CO" before more words is the company ("TIRE & LUBE CO 40150 …"); last, it is Colorado.
+    if (key === 'CO' && index < words.length - 1) return [start, index];
   }
   return [start, words.length];
 }
@@ -129,7 +135,8 @@ function droppableEnd(keys: readonly string[], length: number, end: number): { c
 function endBeforePlaces({ keys }: Words, start: number, initialEnd: number): number {
   let end = initialEnd;
   let afterRegion = false;
-  for (let round = 0; round < 12 && end - start > 1; round++) {
+  // Every round drops at least one word or stops, so the loop ends; no cap, or a cut-short strip would not be a fixed point.
+  while (end - start > 1) {
     const droppable = droppableEnd(keys, end - start, end);
     if (droppable !== undefined) {
       end -= droppable.count;
@@ -145,7 +152,27 @@ function endBeforePlaces({ keys }: Words, start: number, initialEnd: number): nu
   return end;
 }
 
-type Analysis = { key: string; name: string; brand?: CleanedMerchant['brand'] };
+/**
+ * One pass's result: the key, and the brand or the name's words (title-cased only once the key is
+ * final). `settled` says a second pass over the key would provably give the same key (see settles).
+ */
+type Analysis =
+  | { key: string; brand: Brand; nameWords?: undefined; settled: true }
+  | { key: string; brand?: undefined; nameWords: readonly string[]; settled: boolean };
+
+const plainKey = /^[A-Z ]+$/;
+
+/**
+ * Whether cleaning `key` again must give `key`: the name starts the stripped text verbatim, in
+ * plain capitals without digits (so no date, phone, marker or normalization step can act on it
+ * differently), and it is no brand's whole key. Then the second pass is skipped; it is the
+ * common case, and the pass would double the time per row.
+ */
+function settles(text: string, key: string, start: number): boolean {
+  if (start !== 0 || !plainKey.test(key) || !text.startsWith(key)) return false;
+  const next = text.charAt(key.length);
+  return (next === '' || !hasLetterOrDigit(next)) && brandWithKey(key) === undefined;
+}
 
 /** One pass of the cleaning steps over a text; see cleanMerchant. */
 function analyse(description: string): Analysis | undefined {
@@ -154,13 +181,14 @@ function analyse(description: string): Analysis | undefined {
   if (words.length === 0) return undefined;
   const keys = words.map(wordKey);
   const fullKey = keys.join(' ');
-  const brand = brandNamedBy(fullKey, fullKey.split(' '));
-  if (brand !== undefined) return { key: brandKey(brand), name: brand.name, brand };
+  // A word's key has a space only when it held punctuation ("NETFLIX.COM"); split just then.
+  const brand = brandNamedBy(fullKey, keys.some((key) => key.includes(' ')) ? fullKey.split(' ') : keys);
+  if (brand !== undefined) return { key: brandKey(brand), brand, settled: true };
   const [start, cut] = cutAtReference({ words, keys });
   const end = endBeforePlaces({ words, keys }, start, cut);
   const key = keys.slice(start, end).join(' ');
   if (!hasLetterOrDigit(key)) return undefined;
-  return { key, name: titleCase(words.slice(start, end)) };
+  return { key, nameWords: words.slice(start, end), settled: settles(text, key, start) };
 }
 
 /**
@@ -175,13 +203,16 @@ function analyse(description: string): Analysis | undefined {
 export function cleanMerchant(description: string): CleanedMerchant | undefined {
   let current = analyse(description);
   // Brand keys are fixed points by construction (a test checks every brand); other keys are
-  // re-cleaned until stable, since stripping a tail can expose noise that was inside it.
-  for (let round = 0; round < 4 && current !== undefined && current.brand === undefined; round++) {
+  // re-cleaned until stable unless they provably are (settles), since normalizing a name can
+  // make noise of it ("D'D" → "DD", a direct debit marker).
+  for (let round = 0; round < 4 && current !== undefined && !current.settled; round++) {
     const again = analyse(current.key);
     if (again !== undefined && again.key === current.key) break;
     current = again;
   }
-  return current;
+  if (current === undefined) return undefined;
+  if (current.brand !== undefined) return { key: current.key, name: current.brand.name, brand: current.brand };
+  return { key: current.key, name: titleCase(current.nameWords) };
 }
 
 /**

@@ -3,7 +3,7 @@
 // word sets are compared in key space (keyOf), where accents are folded.
 
 const months = String.raw`(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|MRZ|APR(?:IL)?|MAY|MAI|JUNE?|JULY?|AUG(?:UST)?|SEPT?(?:EMBER)?|OCT(?:OBER)?|OKT|NOV(?:EMBER)?|DEC(?:EMBER)?|DEZ)\.?(?!\p{L})`;
-const time = String.raw`\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?: ?[AP]M)?`;
+const time = String.raw`\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?: ?[AP]M(?!\p{L}))?`;
 const numericDate = String.raw`\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?(?:[ /T-]${time})?`;
 const isoDate = String.raw`\d{4}-\d{2}-\d{2}(?:T${time}(?:Z|[+-]\d{2}:?\d{2})?)?`;
 const monthDate = String.raw`\d{1,2}[ -]?${months}(?:[ -]?\d{2,4})?|${months} ?\d{1,2}(?:,? \d{4})?`;
@@ -76,12 +76,12 @@ const transactionTypes = [
 /** Payment processors and platforms that prefix the real merchant ("SQ *MARIAS TACOS", "PAYPAL *NETFLIX"). */
 const processorPrefixes = [
   'SQ', 'SQU', 'TST', 'PAYPAL', 'PP', 'DOORDASH', 'DD', 'GRUBHUB', 'SP', 'SUMUP', 'IZ', 'ZETTLE_?', 'IZETTLE', 'CRV', 'FS',
-  '2CO', 'PADDLE\\.NET', 'WPY', 'CKO', 'PY', 'IC', 'CLV', 'TOAST', 'CLOVER',
+  '2CO', 'PADDLE\\.NET', 'WPY', 'CKO', 'PY', 'IC', 'CLV', 'TOAST', 'CLOVER', 'CCV',
 ];
 
 /** Masked card numbers, card and terminal markers before the name ("XXXX1234", "CARD 1234", "NR:6U5X01", "PAS 123"). */
 const leadingMarkers = [
-  'X{2,}\\d*', '\\*{2,}\\d*', 'CARD(?: ENDING(?: IN)?)? ?X*\\d{4}', 'KARTE \\d+', 'PAS ?\\d+', 'NR[:.] ?[\\p{L}\\p{N}]+', 'NR ?\\d+',
+  'X{2,}\\d*(?!\\p{L})', 'X\\d{4}(?!\\p{L})', '\\*{2,}\\d*', 'CARD(?: ENDING(?: IN)?)? ?X*\\d{4}', 'KARTE \\d+', 'PAS(?:NR)?\\.? ?\\d+', 'NR[:.] ?[\\p{L}\\p{N}]+', 'NR ?\\d+',
   '#\\d+', '\\d{4,}(?!\\p{L})',
 ];
 
@@ -100,7 +100,10 @@ export const leadingNoise = new RegExp(
 export const leadingSymbols = /^[^\p{L}\p{N}]+/u;
 
 /** What splits a description into words; ".", "-", "'" and "&" stay inside words ("NETFLIX.COM", "COCA-COLA"). */
-export const wordSeparators = /[\s*,;:/()[\]{}"|=_~!?<>\\^`$%@#]+/u;
+export const wordSeparators = /[\s*,;:/()[\]{}"|=_~!?<>\\^`$%@#]+/;
+
+/** A web address after the name ("GOSQ.COM", "HELP.UBER.COM", "WWW.EXAMPLE.DE"): the rest is contact data. */
+export const webAddress = /^WWW\.|\.(?:COM|NET|ORG|CO|IO|DE|NL|FR|UK|EU|BE|IE)(?:\.|$)/;
 
 /** Words after which the rest of a description is reference data (key space, first word of a token). */
 export const cutWords = new Set([
@@ -109,8 +112,11 @@ export const cutWords = new Set([
   'GLAUBIGER', 'GLAEUBIGER', 'GLAUBIGER ID', 'GLAEUBIGER ID', 'KUNDENNR', 'KUNDENNUMMER', 'KUNDENREFERENZ', 'RECHNUNG', 'RECHNUNGSNR', 'VERTRAG', 'VERTRAGSNR',
   'BELEG', 'FACTURE', 'ECH', 'MDT', 'EMETTEUR', 'MOTIF', 'KENMERK', 'OMSCHRIJVING', 'MACHTIGING', 'BETALINGSKENMERK', 'REMI',
   'TERMINAL', 'PAS', 'PASNR', 'PASVOLGNR', 'TRANSACTIE', 'CARD', 'KARTE', 'KARTENNR', 'CARTE', 'FOLGENR', 'VERFALLD', 'IBAN',
-  'BIC', 'KFN', 'DEBITK', 'ACCT', 'ACCOUNT', 'CO',
+  'BIC', 'KFN', 'DEBITK', 'ACCT', 'ACCOUNT', 'RATE', 'GBP', 'EUR', 'USD',
 ]);
+
+/** Labels of the number that follows them ("STORE 12345", "FIL. 123"): dropped with the number. */
+export const numberLabels = new Set(['STORE', 'STR', 'FIL', 'FILIALE', 'NO', 'NR', 'NUM', 'UNIT', 'LOC', 'LOCATION', 'TERMINAL', 'T']);
 
 /** Words left dangling at the end once a date, number or reference is cut ("… ON", "… CD", "… FIL"). */
 export const trailingNoiseWords = new Set([
@@ -118,11 +124,11 @@ export const trailingNoiseWords = new Set([
   '&', 'AND', 'UND', 'ET', 'EN', 'WWW', 'DES', 'VIA', 'TO', 'FROM', 'POS',
 ]);
 
-/** Company legal forms at the end of a name ("LLC", "GMBH", "B.V.", "S.A.R.L."). */
+/** Company legal forms, which end a name ("LLC", "GMBH", "B.V.", "S.A.R.L."): what follows them is a place or a reference. */
 export const legalForms = new Set([
   'LLC', 'L L C', 'INC', 'INCORPORATED', 'LTD', 'LIMITED', 'PLC', 'CORP', 'CORPORATION', 'LLP', 'LP', 'GMBH', 'G M B H', 'AG',
   'KG', 'OHG', 'UG', 'EK', 'E K', 'EV', 'E V', 'GBR', 'BV', 'B V', 'NV', 'N V', 'VOF', 'SA', 'S A', 'SAS', 'S A S', 'SARL',
-  'S A R L', 'SRL', 'SPA', 'SE', 'SL',
+  'S A R L', 'SRL', 'SE', 'SL',
 ]);
 
 /** Country codes and names banks append after the city. */
@@ -153,11 +159,17 @@ const cityNames = [
   'JERSEY CITY', 'NEWARK', 'SALT LAKE CITY', 'RICHMOND', 'MADISON', 'BOISE', 'SPOKANE', 'ANN ARBOR', 'CAMBRIDGE', 'SOMERVILLE',
   'HOBOKEN', 'SCOTTSDALE', 'PLANO', 'IRVING', 'SANTA CLARA', 'SUNNYVALE', 'MOUNTAIN VIEW', 'REDMOND', 'BELLEVUE', 'LOS GATOS',
   'CUPERTINO', 'ST PAUL', 'SAINT PAUL', 'FORT LAUDERDALE', 'ST PETERSBURG', 'BUFFALO', 'ROCHESTER', 'HARTFORD', 'PROVIDENCE',
+  'LEXINGTON', 'STOCKTON', 'CORPUS CHRISTI', 'RIVERSIDE', 'SANTA ANA', 'LINCOLN', 'GREENSBORO', 'DURHAM', 'CHANDLER', 'GILBERT',
+  'GLENDALE', 'RENO', 'NORFOLK', 'CHESAPEAKE', 'GARLAND', 'LUBBOCK', 'LAREDO', 'BATON ROUGE', 'BIRMINGHAM', 'DES MOINES',
+  'SPRINGFIELD', 'TACOMA', 'FREMONT', 'SAN BERNARDINO', 'MODESTO', 'FONTANA', 'OXNARD', 'HUNTINGTON BEACH', 'AURORA',
+  'YONKERS', 'KNOXVILLE', 'WORCESTER', 'ALEXANDRIA', 'BURBANK', 'BOULDER', 'TEMPE', 'OVERLAND PARK', 'ARVADA',
   // UK
   'LONDON', 'MANCHESTER', 'BIRMINGHAM', 'LEEDS', 'GLASGOW', 'EDINBURGH', 'LIVERPOOL', 'BRISTOL', 'SHEFFIELD', 'NEWCASTLE',
   'NOTTINGHAM', 'LEICESTER', 'CARDIFF', 'BELFAST', 'BRIGHTON', 'OXFORD', 'YORK', 'READING', 'SOUTHAMPTON', 'COVENTRY', 'ABERDEEN',
   'BATH', 'EXETER', 'NORWICH', 'MILTON KEYNES', 'CROYDON', 'WATFORD', 'GUILDFORD', 'LUTON', 'SWINDON', 'DERBY', 'PLYMOUTH',
-  'PORTSMOUTH', 'HULL', 'WOLVERHAMPTON', 'STOKE ON TRENT',
+  'PORTSMOUTH', 'HULL', 'WOLVERHAMPTON', 'STOKE ON TRENT', 'SUNDERLAND', 'PRESTON', 'BOLTON', 'IPSWICH', 'MIDDLESBROUGH',
+  'BLACKPOOL', 'BOURNEMOUTH', 'PETERBOROUGH', 'SLOUGH', 'HUDDERSFIELD', 'POOLE', 'DUNDEE', 'SWANSEA', 'NEWPORT', 'GLOUCESTER',
+  'CHELMSFORD', 'COLCHESTER', 'CHELTENHAM', 'KINGSTON', 'KINGSTON UPON THAMES', 'BASINGSTOKE', 'MAIDSTONE', 'WORTHING',
   // EU
   'BERLIN', 'HAMBURG', 'MUNCHEN', 'MUENCHEN', 'MUNICH', 'KOLN', 'KOELN', 'COLOGNE', 'FRANKFURT', 'FRANKFURT AM MAIN', 'STUTTGART',
   'DUSSELDORF', 'DUESSELDORF', 'DORTMUND', 'ESSEN', 'LEIPZIG', 'BREMEN', 'DRESDEN', 'HANNOVER', 'NURNBERG', 'NUERNBERG', 'BONN',
@@ -166,7 +178,13 @@ const cityNames = [
   'HAARLEM', 'ARNHEM', 'LEIDEN', 'DELFT', 'MAASTRICHT', 'ZWOLLE', 'AMERSFOORT', 'SCHIPHOL', 'PARIS', 'MARSEILLE', 'LYON',
   'TOULOUSE', 'NICE', 'NANTES', 'STRASBOURG', 'MONTPELLIER', 'BORDEAUX', 'LILLE', 'RENNES', 'REIMS', 'GRENOBLE', 'DIJON',
   'BRUXELLES', 'BRUSSEL', 'BRUSSELS', 'ANTWERPEN', 'ANTWERP', 'GENT', 'WIEN', 'VIENNA', 'ZURICH', 'GENEVE', 'MADRID', 'BARCELONA',
-  'ROMA', 'ROME', 'MILANO', 'MILAN', 'DUBLIN', 'LISBOA', 'LISBON', 'LUXEMBOURG', 'COPENHAGEN', 'STOCKHOLM',
+  'ROMA', 'ROME', 'MILANO', 'MILAN', 'DUBLIN', 'LISBOA', 'LISBON', 'LUXEMBOURG', 'COPENHAGEN', 'STOCKHOLM', 'BOCHUM',
+  'WUPPERTAL', 'BIELEFELD', 'GELSENKIRCHEN', 'MONCHENGLADBACH', 'BRAUNSCHWEIG', 'KIEL', 'CHEMNITZ', 'AACHEN', 'HALLE', 'MAGDEBURG',
+  'KREFELD', 'LUBECK', 'OBERHAUSEN', 'ERFURT', 'MAINZ', 'ROSTOCK', 'KASSEL', 'HAGEN', 'POTSDAM', 'SAARBRUCKEN', 'LEVERKUSEN',
+  'OSNABRUCK', 'OLDENBURG', 'REGENSBURG', 'ULM', 'INGOLSTADT', 'WURZBURG', 'APELDOORN', 'ENSCHEDE', 'ZAANSTAD',
+  'S HERTOGENBOSCH', 'DEN BOSCH', 'ZOETERMEER', 'DORDRECHT', 'EMMEN', 'VENLO', 'ALKMAAR', 'LEEUWARDEN', 'ROUEN',
+  'TOURS', 'LE HAVRE', 'SAINT ETIENNE', 'TOULON', 'ANGERS', 'LE MANS', 'AIX EN PROVENCE', 'CLERMONT FERRAND', 'BREST', 'LIMOGES',
+  'AMIENS', 'PERPIGNAN', 'METZ', 'BESANCON', 'ORLEANS', 'MULHOUSE', 'CAEN', 'NANCY',
 ];
 
 /** Known cities, plus the cut-off forms fixed-width card records leave of the multi-word ones ("SAN FRANCISC"). */
