@@ -43,10 +43,14 @@ function structuredFields(text: string): string {
 
 const digit = /\d/;
 
-/** Phone numbers, dates and times wherever they are ("866-579-7172", "ON 12 MAR", "12.03.24/14.25"). */
+/**
+ * Phone numbers, dates and times wherever they are ("866-579-7172", "ON 12 MAR", "12.03.24/14.25").
+ * Each becomes a plain number, so the name is still cut where it stood ("PAYPAL *JOHNSMITH
+ * 402-935-7733 CA" → "JOHNSMITH", not "JOHNSMITH CA"); at the start, the leading step drops it.
+ */
 function stripNumbersAndDates(text: string): string {
   if (!digit.test(text)) return text;
-  return text.replace(phoneNumbers, ' ').replace(datesAndTimes, ' ');
+  return text.replace(phoneNumbers, ' 0000 ').replace(datesAndTimes, ' 0000 ');
 }
 
 /** Transaction types, processor prefixes, card markers and dates before the merchant, repeatedly ("POS DEBIT SQ *…"). */
