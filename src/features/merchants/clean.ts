@@ -2,7 +2,9 @@ import { brandKey, brandNamedBy, brandWithKey } from './brand-index.ts';
 import { hasLetterOrDigit, keyOf } from './key.ts';
 import {
   cities,
+  cityLastWords,
   countries,
+  countryLastWords,
   cutWords,
   datesAndTimes,
   labelledName,
@@ -114,6 +116,7 @@ function keyBefore(keys: readonly string[], end: number, count: number): string 
 
 /** How many words before `end` form a known city (0 when none), keeping at least `keep` words after `start`. */
 function cityBefore(keys: readonly string[], start: number, end: number, keep: number): number {
+  if (!cityLastWords.has(keys[end - 1] ?? '')) return 0;
   for (let count = Math.min(longestCityWords, end - start - keep); count >= 1; count--) {
     if (cities.has(keyBefore(keys, end, count))) return count;
   }
@@ -126,7 +129,7 @@ function droppableEnd(keys: readonly string[], length: number, end: number): { c
   if (trailingNoiseWords.has(last) || legalForms.has(last)) return { count: 1, region: false };
   if (length < 3) return undefined;
   if (usStates.has(last) || countries.has(last)) return { count: 1, region: true };
-  if (countries.has(keyBefore(keys, end, 2))) return { count: 2, region: true };
+  if (countryLastWords.has(last) && countries.has(keyBefore(keys, end, 2))) return { count: 2, region: true };
   return undefined;
 }
 
