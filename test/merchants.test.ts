@@ -122,6 +122,10 @@ describe('cleanMerchant on real-looking descriptions', () => {
     ['VIR SEPA RECU /DE ACME SAS /MOTIF SALAIRE MARS /REF 123', 'Salaire'],
     ['FRAIS BANCAIRES', 'Frais bancaires'],
     ['Café de Flore PARIS', 'Café de Flore'],
+    // Spain, and a terminal number after the card type
+    ['PAGO TARJETA TONYS TIRE', 'Tonys Tire'],
+    ['POS 123 OLD TOWN GAMES', 'Old Town Games'],
+    ['POS PURCHASE 76 CORAL GABLES FL', '76'],
   ])('%s → %s', (description, name) => {
     expect(nameOf(description)).toBe(name);
   });
@@ -268,19 +272,24 @@ describe('cleanMerchant on generated descriptions (seeded)', () => {
 
   it('reports the time per description (printed, not asserted: the machine decides)', () => {
     const rng = createRng(99);
-    const descriptions = Array.from({ length: 40_000 }, (_, index) =>
+    const descriptions = Array.from({ length: 20_000 }, (_, index) =>
       index % 4 === 3
         ? describeLocalMerchant(rng, regions[index % 3] as Region).description
         : describeBrand(brands[index % brands.length] as Brand, rng, regions[index % 3] as Region),
     );
-    for (const description of descriptions.slice(0, 5_000)) cleanMerchant(description);
-    const started = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
+    // Rounds rather than one pass: the first warms the JIT, and on a shared machine the best
+    // round is the closest to the cost itself.
+    const microsecondsPerRound: number[] = [];
     let named = 0;
-    for (const description of descriptions) if (cleanMerchant(description) !== undefined) named++;
-    const { user, system } = process.cpuUsage(cpu);
-    const wall = Number(process.hrtime.bigint() - started) / 1_000 / descriptions.length;
-    console.log(`cleanMerchant: ${wall.toFixed(2)} µs wall, ${((user + system) / descriptions.length).toFixed(2)} µs CPU per description`);
+    for (let round = 0; round < 6; round++) {
+      const started = process.hrtime.bigint();
+      named = 0;
+      for (const description of descriptions) if (cleanMerchant(description) !== undefined) named++;
+      if (round > 0) microsecondsPerRound.push(Number(process.hrtime.bigint() - started) / 1_000 / descriptions.length);
+    }
+    microsecondsPerRound.sort((a, b) => a - b);
+    const [best, median] = [microsecondsPerRound[0] ?? 0, microsecondsPerRound[2] ?? 0];
+    console.log(`cleanMerchant: ${best.toFixed(2)} µs per description (best of 5 rounds of 20,000; median ${median.toFixed(2)} µs)`);
     expect(named).toBe(descriptions.length);
   });
 });

@@ -13,6 +13,7 @@ import {
   leadingSymbols,
   legalForms,
   longestCityWords,
+  numberAfterType,
   numberLabels,
   phoneNumbers,
   sepaReferenceFields,
@@ -59,8 +60,10 @@ function stripNumbersAndDates(text: string): string {
 function stripLeadingNoise(text: string): string {
   let rest = text.trimStart();
   for (let round = 0; round < 8; round++) {
-    const next = rest.replace(leadingNoise, '').replace(leadingSymbols, '');
+    let next = rest.replace(leadingNoise, '').replace(leadingSymbols, '');
     if (next === rest) break;
+    // Something was stripped, so a bare number now first is a terminal or card number.
+    next = next.replace(numberAfterType, '');
     rest = next;
   }
   return rest;

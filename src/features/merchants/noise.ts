@@ -76,8 +76,17 @@ const transactionTypes = [
   'PAIEMENT PAR CARTE(?: BANCAIRE)?', 'PAIEMENT CB', 'PAIEMENT CARTE', 'ACHAT CB', 'ACHAT CARTE', 'FACTURE CARTE(?: DU \\d{6})?',
   'CARTE(?: X+\\d{4}| \\d{4})?', 'CB', 'PRLV SEPA', 'PRLV', `PR${eAccent}L${eAccent}VEMENT(?: SEPA)?(?: EUROP${eAccent}EN)?`,
   `VIR(?:EMENT)?(?: SEPA)?(?: RECU| RE[CÇ]U| EMIS| INST(?:ANTAN${eAccent})?)?(?:[ /]+(?:DE|VERS|POUR))?`,
+  // Spain, Italy, Portugal
+  'PAGO (?:CON )?TARJETA', 'COMPRA (?:CON )?TARJETA', 'COMPRA TARJ', 'PAGAMENTO (?:POS|CARTA|BANCOMAT)', 'ACQUISTO (?:POS|CARTA)',
+  'COMPRA', 'PAGAMENTO',
   'SEPA',
 ];
+
+/**
+ * A terminal or card number right after a transaction type ("POS 123 …"). Three digits at least:
+ * brands begin with shorter ones ("24 HOUR FITNESS", "76").
+ */
+export const numberAfterType = /^\d{3,}(?![\p{L}\p{N}&.'-])[\s:;,./*#-]*/u;
 
 /** Payment processors and platforms that prefix the real merchant ("SQ *MARIAS TACOS", "PAYPAL *NETFLIX"). */
 const processorPrefixes = [
