@@ -72,7 +72,7 @@ describe('hashed features', () => {
     expect(extractFeatures(text)).toEqual(features);
     expect(features.indexes.every((index) => index >= 0 && index < 2 ** hashBits)).toBe(true);
     expect(new Set(features.indexes).size).toBe(features.indexes.length);
-    expect(features.sources).toEqual(expect.arrayContaining(['merchant: WHOLEFDS MKT', 'word: WHOLEFDS', 'word: AUSTIN', 'amount: debit 20–50']));
+    expect(features.sources).toEqual(expect.arrayContaining(['merchant: WHOLEFDS MKT', 'word: WHOLEFDS', 'word: AUSTIN', 'amount 20–50, money out']));
     // 3-, 4- and 5-grams of "^WHOLEFDS$" and "^MKT$" plus the words, the merchant, the bias, other words and the amount.
     expect(features.indexes.length).toBeGreaterThan(30);
   });

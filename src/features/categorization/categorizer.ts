@@ -169,7 +169,7 @@ export class HybridCategorizer implements Categorizer {
       labelCounts: this.#labelCounts,
       translation: hint === undefined ? undefined : this.#translations.recall(hint.key),
     };
-    return { features, priorFeatures: text, evidence, merchant: input.merchant, priorPaths, userModel: this.#model, prior: this.#prior };
+    return { features, priorFeatures: text, moneyIn: input.amount > 0, evidence, merchant: input.merchant, priorPaths, userModel: this.#model, prior: this.#prior };
   }
 
   /**
@@ -178,7 +178,7 @@ export class HybridCategorizer implements Categorizer {
    * under "Eating out") and applies it to merchants the user has never been to.
    */
   #userFeatures(text: FeatureVector, hint: Hint | undefined): FeatureVector {
-    return hint === undefined ? text : withFeature(text, `h:${hint.key}`, 1, `usually ${hint.path}`);
+    return hint === undefined ? text : withFeature(text, `h:${hint.key}`, 1, `filed like your other ${hint.path}`);
   }
 
   /**

@@ -18,13 +18,16 @@ export type CategorizationText = {
 
 /**
  * A sparse feature vector. `sources[i]` says in words where feature i came from ("word: GROCERY",
- * "merchant: WHOLEFDS", "amount: debit 20–50"), so a suggestion can explain itself.
+ * "merchant: WHOLEFDS", "amount 20–50, money out"), so a suggestion can explain itself.
  */
 export type FeatureVector = {
   readonly indexes: readonly number[];
   readonly values: readonly number[];
   readonly sources: readonly string[];
 };
+
+/** The source of a feature that is never given as a reason. */
+export const unexplained = '';
 
 /** 32-bit FNV-1a: fast, stable across runs and platforms, good enough spread for hashing tricks. */
 export function fnv1a(text: string): number {
@@ -98,7 +101,7 @@ class FeatureBuilder {
  */
 export function extractFeatures(text: CategorizationText): FeatureVector {
   const features = new FeatureBuilder();
-  features.add('bias', 1, 'your usual categories');
+  features.add('bias', 1, unexplained);
   const hasMerchant = text.merchantKey !== undefined && text.merchantKey !== '';
   // Without a cleaned merchant the description's words are the best guess at one.
   const merchantWords = wordsOf(hasMerchant ? (text.merchantKey ?? '') : text.description);
@@ -115,9 +118,11 @@ export function extractFeatures(text: CategorizationText): FeatureVector {
     if (!merchantSet.has(word)) features.add(`d:${word}`, 0.5, `word: ${word}`);
   }
   const bucket = amountBucket(text.amount, text.currency);
-  features.add(`a:${bucket}`, 1, `amount: ${bucket}`);
   const sign = bucket.slice(0, bucket.indexOf(' '));
-  features.add(`s:${sign}`, 1, `amount: ${sign}`);
+  const direction = sign === 'credit' ? 'money in' : 'money out';
+  features.add(`a:${bucket}`, 1, `amount ${bucket.slice(sign.length + 1)}, ${direction}`);
+  // The sign alone is too plain to give as a reason.
+  features.add(`s:${sign}`, 1, unexplained);
   return features;
 }
 
