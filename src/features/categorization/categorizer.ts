@@ -1,9 +1,9 @@
 import type { CleanedMerchant, DefaultCategoryPath } from '../merchants/types.ts';
 import { combinerWeights } from './combiner-weights.ts';
-import { candidateCategories, combine, type Evidence } from './combiner.ts';
+import { candidateCategories, combine, combinerLayout, type Evidence } from './combiner.ts';
 import { extractFeatures, withFeature, type FeatureVector } from './features.ts';
 import { defaultPayeeMemoryOptions, PayeeMemory, type PayeeMemoryOptions, type PayeeMemoryState } from './payee-memory.ts';
-import { resolveDefaultPath, type CategoryIdsByPath, type GlobalPrior } from './prior.ts';
+import { priorForUser, resolveDefaultPath, type CategoryIdsByPath, type GlobalPrior } from './prior.ts';
 import { explainSuggestion, type SuggestionTrace } from './reasons.ts';
 import { defaultSoftmaxOptions, SparseSoftmax, type SoftmaxOptions, type SoftmaxState } from './softmax.ts';
 
@@ -92,6 +92,9 @@ export class HybridCategorizer implements Categorizer {
 
   constructor(prior: GlobalPrior, context: CategorizerContext, state?: CategorizerState, options = defaultHybridOptions) {
     if (state !== undefined && state.version !== 1) throw new RangeError(`categorizer state v${String(state.version)}`);
+    if (options.combiner.length !== combinerLayout.size) {
+      throw new RangeError(`${options.combiner.length} combiner weights for a layout of ${combinerLayout.size}: refit them`);
+    }
     this.#prior = prior;
     this.#context = context;
     this.#options = options;
@@ -124,7 +127,8 @@ export class HybridCategorizer implements Categorizer {
   learn(input: CategorizationInput, categoryId: string, options: { correction?: boolean } = {}): void {
     const correction = options.correction === true;
     const text = this.#textFeatures(input);
-    const hint = this.#hintPath(input, text);
+    // A brand's hint is the lexicon's; only a merchant without one needs the prior's guess.
+    const hint = hintOf(input, input.merchant?.brand === undefined ? this.#prior.predictPaths(text) : []);
     this.#model.learn(this.#userFeatures(text, hint), categoryId, correction ? this.#options.correctionWeight : 1);
     if (input.merchant !== undefined) this.#memory.learn(input.merchant.key, categoryId, correction);
     if (hint !== undefined) this.#translations.learn(hint.key, categoryId, false);
@@ -155,10 +159,11 @@ export class HybridCategorizer implements Categorizer {
   /** The evidence behind a suggestion; the evaluation also fits the combiner from it. */
   trace(input: CategorizationInput): SuggestionTrace {
     const text = this.#textFeatures(input);
-    const hint = this.#hintPath(input, text);
+    const predictions = this.#prior.predictPaths(text);
+    const hint = hintOf(input, predictions);
     const features = this.#userFeatures(text, hint);
     const brand = input.merchant?.brand;
-    const priorPaths = this.#prior.forUser(text, this.#context.categoryIdsByPath);
+    const priorPaths = priorForUser(predictions, this.#context.categoryIdsByPath);
     const evidence: Evidence = {
       labelCount: this.#labelCount,
       user: new Map(this.#model.predict(features).map(({ label, probability }) => [label, probability])),
@@ -181,18 +186,6 @@ export class HybridCategorizer implements Categorizer {
     return hint === undefined ? text : withFeature(text, `h:${hint.key}`, 1, `filed like your other ${hint.path}`);
   }
 
-  /**
-   * Where the lexicon files this brand, else the prior's first choice when it is fairly sure. The
-   * two are kept apart: the lexicon is right about brands far more often than the prior is about
-   * a shop's name.
-   */
-  #hintPath(input: CategorizationInput, text: FeatureVector): Hint | undefined {
-    const brandPath = input.merchant?.brand?.category;
-    if (brandPath !== undefined) return { key: `brand ${brandPath}`, path: brandPath };
-    const top = this.#prior.predictPaths(text)[0];
-    return top !== undefined && top.probability >= priorHintFloor ? { key: `prior ${top.path}`, path: top.path } : undefined;
-  }
-
   #textFeatures(input: CategorizationInput): FeatureVector {
     return extractFeatures({
       description: input.description,
@@ -201,6 +194,18 @@ export class HybridCategorizer implements Categorizer {
       currency: input.currency,
     });
   }
+}
+
+/**
+ * Where the lexicon files this brand, else the prior's first choice when it is fairly sure. The
+ * two are kept apart: the lexicon is right about brands far more often than the prior is about
+ * a shop's name.
+ */
+function hintOf(input: CategorizationInput, predictions: readonly { path: DefaultCategoryPath; probability: number }[]): Hint | undefined {
+  const brandPath = input.merchant?.brand?.category;
+  if (brandPath !== undefined) return { key: `brand ${brandPath}`, path: brandPath };
+  const top = predictions[0];
+  return top !== undefined && top.probability >= priorHintFloor ? { key: `prior ${top.path}`, path: top.path } : undefined;
 }
 
 /**

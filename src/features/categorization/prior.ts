@@ -63,29 +63,37 @@ export class GlobalPrior {
     return this.#model.contributions(features, path);
   }
 
-  /**
-   * The prior over the user's categories: each path's probability goes to the category it resolves
-   * to (several paths may share one), renormalized over the paths the user still has. Also says
-   * which path gave each category most of its mass, for the reasons.
-   */
+  /** The prior over the user's categories (see priorForUser). */
   forUser(features: FeatureVector, ids: CategoryIdsByPath): Map<string, { probability: number; path: DefaultCategoryPath }> {
-    const byCategory = new Map<string, { probability: number; path: DefaultCategoryPath; best: number }>();
-    let mapped = 0;
-    for (const { path, probability } of this.predictPaths(features)) {
-      const categoryId = resolveDefaultPath(path, ids);
-      if (categoryId === undefined) continue;
-      mapped += probability;
-      const entry = byCategory.get(categoryId);
-      if (entry === undefined) byCategory.set(categoryId, { probability, path, best: probability });
-      else {
-        entry.probability += probability;
-        if (probability > entry.best) Object.assign(entry, { path, best: probability });
-      }
-    }
-    const result = new Map<string, { probability: number; path: DefaultCategoryPath }>();
-    for (const [categoryId, { probability, path }] of byCategory) {
-      result.set(categoryId, { probability: mapped > 0 ? probability / mapped : 0, path });
-    }
-    return result;
+    return priorForUser(this.predictPaths(features), ids);
   }
+}
+
+/**
+ * The prior over the user's categories: each path's probability goes to the category it resolves
+ * to (several paths may share one), renormalized over the paths the user still has. Also says
+ * which path gave each category most of its mass, for the reasons.
+ */
+export function priorForUser(
+  predictions: readonly { path: DefaultCategoryPath; probability: number }[],
+  ids: CategoryIdsByPath,
+): Map<string, { probability: number; path: DefaultCategoryPath }> {
+  const byCategory = new Map<string, { probability: number; path: DefaultCategoryPath; best: number }>();
+  let mapped = 0;
+  for (const { path, probability } of predictions) {
+    const categoryId = resolveDefaultPath(path, ids);
+    if (categoryId === undefined) continue;
+    mapped += probability;
+    const entry = byCategory.get(categoryId);
+    if (entry === undefined) byCategory.set(categoryId, { probability, path, best: probability });
+    else {
+      entry.probability += probability;
+      if (probability > entry.best) Object.assign(entry, { path, best: probability });
+    }
+  }
+  const result = new Map<string, { probability: number; path: DefaultCategoryPath }>();
+  for (const [categoryId, { probability, path }] of byCategory) {
+    result.set(categoryId, { probability: mapped > 0 ? probability / mapped : 0, path });
+  }
+  return result;
 }
