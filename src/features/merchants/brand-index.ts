@@ -49,22 +49,30 @@ function indexBrand(brand: Brand): void {
 
 for (const brand of brands) indexBrand(brand);
 
+function wordsMatch(words: readonly string[], start: number, entry: AliasEntry, lastMayBeCut: boolean): boolean {
+  const last = entry.words.length - 1;
+  if (start + last >= words.length) return false;
+  for (let offset = 1; offset < last; offset++) if (words[start + offset] !== entry.words[offset]) return false;
+  const word = words[start + last] ?? '';
+  const aliasWord = entry.words[last] ?? '';
+  if (word === aliasWord) return true;
+  // Fixed-width card records cut the merchant field mid-word ("DICKS SPORTING GOO").
+  return lastMayBeCut && last > 0 && word.length >= 3 && word.length < aliasWord.length && aliasWord.startsWith(word);
+}
+
 function aliasAt(index: Map<string, AliasEntry[]>, words: readonly string[], start: number): Brand | undefined {
   const first = words[start];
   const entries = first === undefined ? undefined : index.get(first);
   if (entries === undefined) return undefined;
-  for (const entry of entries) {
-    if (start + entry.words.length > words.length) continue;
-    let matches = true;
-    for (let offset = 1; offset < entry.words.length && matches; offset++) matches = words[start + offset] === entry.words[offset];
-    if (matches) return entry.brand;
-  }
+  for (const entry of entries) if (wordsMatch(words, start, entry, false)) return entry.brand;
+  for (const entry of entries) if (wordsMatch(words, start, entry, true)) return entry.brand;
   return undefined;
 }
 
 /**
- * The brand a cleaned description names: its whole key, else the longest alias at its start,
- * else (for payroll and fee lines) an alias of a matchAnywhere brand at any later word.
+ * The brand a cleaned description names: its whole key, else the longest alias at its start
+ * (a multi-word alias also when its last word is cut short), else (for payroll and fee lines)
+ * an alias of a matchAnywhere brand at any later word.
  */
 export function brandNamedBy(key: string, words: readonly string[]): Brand | undefined {
   const exact = exactKeys.get(key);

@@ -4,6 +4,8 @@ const apostrophes = /['’`´]/g;
 const trailingPlus = /\+(?=\s|$)/g;
 const ampersands = /&/g;
 const nonKeyCharacters = /[^\p{L}\p{N}&]+/gu;
+// The same for plain ASCII text, which most descriptions are: a class without /u is several times faster.
+const nonKeyAscii = /[^A-Z0-9&]+/g;
 
 /**
  * The key space merchants are compared in: upper case, accents folded ("MÜLLER" → "MULLER"),
@@ -11,20 +13,23 @@ const nonKeyCharacters = /[^\p{L}\p{N}&]+/gu;
  * "&" a word of its own ("AT&T" → "AT & T"), any other punctuation a single space.
  */
 export function keyOf(text: string): string {
-  let upper = text.toUpperCase();
-  // Folding only when needed: NFD on every ASCII description would cost time for nothing.
-  if (nonAscii.test(upper)) upper = upper.normalize('NFD').replace(combiningMarks, '');
-  return upper
-    .replace(apostrophes, '')
-    .replace(trailingPlus, ' PLUS')
-    .replace(ampersands, ' & ')
-    .replace(nonKeyCharacters, ' ')
-    .trim();
+  const upper = text.toUpperCase();
+  if (!nonAscii.test(upper)) return spaced(upper, nonKeyAscii);
+  return spaced(upper.normalize('NFD').replace(combiningMarks, ''), nonKeyCharacters);
+}
+
+function spaced(upper: string, nonKey: RegExp): string {
+  let text = upper;
+  if (text.includes("'") || text.includes('`') || nonAscii.test(text)) text = text.replace(apostrophes, '');
+  if (text.includes('+')) text = text.replace(trailingPlus, ' PLUS');
+  if (text.includes('&')) text = text.replace(ampersands, ' & ');
+  return text.replace(nonKey, ' ').trim();
 }
 
 const letterOrDigit = /[\p{L}\p{N}]/u;
+const asciiLetterOrDigit = /[A-Za-z0-9]/;
 
 /** Whether a text has anything a name can be made of. */
 export function hasLetterOrDigit(text: string): boolean {
-  return letterOrDigit.test(text);
+  return asciiLetterOrDigit.test(text) || (nonAscii.test(text) && letterOrDigit.test(text));
 }

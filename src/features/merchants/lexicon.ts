@@ -646,6 +646,7 @@ export const brands: readonly Brand[] = [
   brand('Chegg', education, 'US', 'CHEGG|CHEGG.COM|CHEGG ORDER'),
   brand('Skillshare', education, 'ALL', 'SKILLSHARE'),
   brand('MasterClass', education, 'ALL', 'MASTERCLASS|MASTERCLASS.COM'),
+  brand('1-800-Flowers', giving, 'US', '1-800-FLOWERS|1800FLOWERS|1-800-FLOWERS.COM|1800FLOWERS.COM'),
   brand('GoFundMe', giving, 'ALL', 'GOFUNDME|GOFUNDME.COM|GFM'),
   brand('Red Cross', giving, 'ALL', 'AMERICAN RED CROSS|RED CROSS|BRITISH RED CROSS|DEUTSCHES ROTES KREUZ'),
   brand('UNICEF', giving, 'ALL', 'UNICEF|UNICEF USA|UNICEF UK'),

@@ -2,22 +2,28 @@
 // Patterns run on the upper-cased description (accents kept, so the display name keeps them);
 // word sets are compared in key space (keyOf), where accents are folded.
 
-const months = String.raw`(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|MRZ|APR(?:IL)?|MAY|MAI|JUNE?|JULY?|AUG(?:UST)?|SEPT?(?:EMBER)?|OCT(?:OBER)?|OKT|NOV(?:EMBER)?|DEC(?:EMBER)?|DEZ)\.?(?!\p{L})`;
-const time = String.raw`\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?: ?[AP]M)?`;
+// ASCII classes without the /u flag: these scan every position of every description, and
+// Unicode-aware classes make them several times slower; dates and phones are ASCII anyway.
+const months = String.raw`(?:JAN(?:UARY)?|FEB(?:RUARY)?|MAR(?:CH)?|MRZ|APR(?:IL)?|MAY|MAI|JUNE?|JULY?|AUG(?:UST)?|SEPT?(?:EMBER)?|OCT(?:OBER)?|OKT|NOV(?:EMBER)?|DEC(?:EMBER)?|DEZ)\.?(?![A-Za-z])`;
+const time = String.raw`\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?: ?[AP]M(?![A-Za-z]))?`;
 const numericDate = String.raw`\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?(?:[ /T-]${time})?`;
 const isoDate = String.raw`\d{4}-\d{2}-\d{2}(?:T${time}(?:Z|[+-]\d{2}:?\d{2})?)?`;
-const monthDate = String.raw`\d{1,2}[ -]?${months}(?:[ -]?\d{2,4})?|${months} ?\d{1,2}(?:,? \d{4})?`;
+const dayMonth = String.raw`\d{1,2}[ -]?${months}(?:[ -]?\d{2,4})?`;
+const monthDay = String.raw`${months} ?\d{1,2}(?:,? \d{4})?`;
 
-/** Dates and times anywhere, with the little word that introduces them ("ON 12 MAR", "UM 14:25", "LE 12/03"). */
+/**
+ * Dates and times anywhere ("11/03", "12.03.24/14.25", "2024-03-12T14:25:00", "12MAR24", "MAR 12").
+ * The little word before them ("ON", "UM", "LE") is left to the trailing-word step.
+ */
 export const datesAndTimes = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:(?:ON|AM|UM|LE|DU|OP|VOM|DATUM|DATE)[ :]+)?(?:${isoDate}|${numericDate}|${monthDate}|${time})(?![\p{N}])`,
-  'gu',
+  String.raw`(?<![A-Za-z0-9])(?:${isoDate}|${numericDate}|${dayMonth}|${time})(?![0-9])|(?<![A-Za-z])${monthDay}(?![0-9])`,
+  'g',
 );
 
 /** US, UK and international phone numbers ("866-579-7172", "(800) 555 1234", "+44 20 7946 0958", "0345 600 1234"). */
 export const phoneNumbers = new RegExp(
-  String.raw`(?<![\p{L}\p{N}])(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?!\p{N})|\+\d{2}(?:[ .-]?\d){7,12}(?!\p{N})|(?<![\p{L}\p{N}])0[1-9]\d{2,3} \d{3} ?\d{3,4}(?!\p{N})`,
-  'gu',
+  String.raw`(?<![A-Za-z0-9])(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![0-9])|\+\d{2}(?:[ .-]?\d){7,12}(?![0-9])|(?<![A-Za-z0-9])0[1-9]\d{2,3} \d{3} ?\d{3,4}(?![0-9])`,
+  'g',
 );
 
 /** SEPA structured remittance (German "EREF+…", "MREF+…", "CRED+…"): the tag and its one-word value. */
@@ -70,18 +76,27 @@ const transactionTypes = [
   'PAIEMENT PAR CARTE(?: BANCAIRE)?', 'PAIEMENT CB', 'PAIEMENT CARTE', 'ACHAT CB', 'ACHAT CARTE', 'FACTURE CARTE(?: DU \\d{6})?',
   'CARTE(?: X+\\d{4}| \\d{4})?', 'CB', 'PRLV SEPA', 'PRLV', `PR${eAccent}L${eAccent}VEMENT(?: SEPA)?(?: EUROP${eAccent}EN)?`,
   `VIR(?:EMENT)?(?: SEPA)?(?: RECU| RE[CÇ]U| EMIS| INST(?:ANTAN${eAccent})?)?(?:[ /]+(?:DE|VERS|POUR))?`,
+  // Spain, Italy, Portugal
+  'PAGO (?:CON )?TARJETA', 'COMPRA (?:CON )?TARJETA', 'COMPRA TARJ', 'PAGAMENTO (?:POS|CARTA|BANCOMAT)', 'ACQUISTO (?:POS|CARTA)',
+  'COMPRA', 'PAGAMENTO',
   'SEPA',
 ];
+
+/**
+ * A terminal or card number right after a transaction type ("POS 123 …"). Three digits at least:
+ * brands begin with shorter ones ("24 HOUR FITNESS", "76").
+ */
+export const numberAfterType = /^\d{3,}(?![\p{L}\p{N}&.'-])[\s:;,./*#-]*/u;
 
 /** Payment processors and platforms that prefix the real merchant ("SQ *MARIAS TACOS", "PAYPAL *NETFLIX"). */
 const processorPrefixes = [
   'SQ', 'SQU', 'TST', 'PAYPAL', 'PP', 'DOORDASH', 'DD', 'GRUBHUB', 'SP', 'SUMUP', 'IZ', 'ZETTLE_?', 'IZETTLE', 'CRV', 'FS',
-  '2CO', 'PADDLE\\.NET', 'WPY', 'CKO', 'PY', 'IC', 'CLV', 'TOAST', 'CLOVER',
+  '2CO', 'PADDLE\\.NET', 'WPY', 'CKO', 'PY', 'IC', 'CLV', 'TOAST', 'CLOVER', 'CCV',
 ];
 
 /** Masked card numbers, card and terminal markers before the name ("XXXX1234", "CARD 1234", "NR:6U5X01", "PAS 123"). */
 const leadingMarkers = [
-  'X{2,}\\d*', '\\*{2,}\\d*', 'CARD(?: ENDING(?: IN)?)? ?X*\\d{4}', 'KARTE \\d+', 'PAS ?\\d+', 'NR[:.] ?[\\p{L}\\p{N}]+', 'NR ?\\d+',
+  'X{2,}\\d*(?!\\p{L})', 'X\\d{4}(?!\\p{L})', '\\*{2,}\\d*', 'CARD(?: ENDING(?: IN)?)? ?X*\\d{4}', 'KARTE \\d+', 'PAS(?:NR)?\\.? ?\\d+', 'NR[:.] ?[\\p{L}\\p{N}]+', 'NR ?\\d+',
   '#\\d+', '\\d{4,}(?!\\p{L})',
 ];
 
@@ -92,7 +107,7 @@ const leadingMarkers = [
  */
 export const leadingNoise = new RegExp(
   `^(?:(?:${transactionTypes.join('|')})(?![\\p{L}\\p{N}])|(?:${processorPrefixes.join('|')}) ?\\*(?=\\s*[\\p{L}\\p{N}])|` +
-    `(?:${isoDate}|${numericDate}|${monthDate}|${time})(?!\\p{N})|(?:${leadingMarkers.join('|')}))[\\s:;,./*#-]*`,
+    `(?:${isoDate}|${numericDate}|${dayMonth}|${monthDay}|${time})(?![0-9])|(?:${leadingMarkers.join('|')}))[\\s:;,./*#-]*`,
   'u',
 );
 
@@ -100,7 +115,10 @@ export const leadingNoise = new RegExp(
 export const leadingSymbols = /^[^\p{L}\p{N}]+/u;
 
 /** What splits a description into words; ".", "-", "'" and "&" stay inside words ("NETFLIX.COM", "COCA-COLA"). */
-export const wordSeparators = /[\s*,;:/()[\]{}"|=_~!?<>\\^`$%@#]+/u;
+export const wordSeparators = /[\s*,;:/()[\]{}"|=_~!?<>\\^`$%@#]+/;
+
+/** A web address after the name ("GOSQ.COM", "HELP.UBER.COM", "WWW.EXAMPLE.DE"): the rest is contact data. */
+export const webAddress = /^WWW\.|\.(?:COM|NET|ORG|CO|IO|DE|NL|FR|UK|EU|BE|IE)(?:\.|$)/;
 
 /** Words after which the rest of a description is reference data (key space, first word of a token). */
 export const cutWords = new Set([
@@ -109,8 +127,11 @@ export const cutWords = new Set([
   'GLAUBIGER', 'GLAEUBIGER', 'GLAUBIGER ID', 'GLAEUBIGER ID', 'KUNDENNR', 'KUNDENNUMMER', 'KUNDENREFERENZ', 'RECHNUNG', 'RECHNUNGSNR', 'VERTRAG', 'VERTRAGSNR',
   'BELEG', 'FACTURE', 'ECH', 'MDT', 'EMETTEUR', 'MOTIF', 'KENMERK', 'OMSCHRIJVING', 'MACHTIGING', 'BETALINGSKENMERK', 'REMI',
   'TERMINAL', 'PAS', 'PASNR', 'PASVOLGNR', 'TRANSACTIE', 'CARD', 'KARTE', 'KARTENNR', 'CARTE', 'FOLGENR', 'VERFALLD', 'IBAN',
-  'BIC', 'KFN', 'DEBITK', 'ACCT', 'ACCOUNT', 'CO',
+  'BIC', 'KFN', 'DEBITK', 'ACCT', 'ACCOUNT', 'RATE', 'GBP', 'EUR', 'USD',
 ]);
+
+/** Labels of the number that follows them ("STORE 12345", "FIL. 123"): dropped with the number. */
+export const numberLabels = new Set(['STORE', 'STR', 'FIL', 'FILIALE', 'NO', 'NR', 'NUM', 'UNIT', 'LOC', 'LOCATION', 'TERMINAL', 'T']);
 
 /** Words left dangling at the end once a date, number or reference is cut ("… ON", "… CD", "… FIL"). */
 export const trailingNoiseWords = new Set([
@@ -118,11 +139,11 @@ export const trailingNoiseWords = new Set([
   '&', 'AND', 'UND', 'ET', 'EN', 'WWW', 'DES', 'VIA', 'TO', 'FROM', 'POS',
 ]);
 
-/** Company legal forms at the end of a name ("LLC", "GMBH", "B.V.", "S.A.R.L."). */
+/** Company legal forms, which end a name ("LLC", "GMBH", "B.V.", "S.A.R.L."): what follows them is a place or a reference. */
 export const legalForms = new Set([
   'LLC', 'L L C', 'INC', 'INCORPORATED', 'LTD', 'LIMITED', 'PLC', 'CORP', 'CORPORATION', 'LLP', 'LP', 'GMBH', 'G M B H', 'AG',
   'KG', 'OHG', 'UG', 'EK', 'E K', 'EV', 'E V', 'GBR', 'BV', 'B V', 'NV', 'N V', 'VOF', 'SA', 'S A', 'SAS', 'S A S', 'SARL',
-  'S A R L', 'SRL', 'SPA', 'SE', 'SL',
+  'S A R L', 'SRL', 'SE', 'SL',
 ]);
 
 /** Country codes and names banks append after the city. */
@@ -153,11 +174,17 @@ const cityNames = [
   'JERSEY CITY', 'NEWARK', 'SALT LAKE CITY', 'RICHMOND', 'MADISON', 'BOISE', 'SPOKANE', 'ANN ARBOR', 'CAMBRIDGE', 'SOMERVILLE',
   'HOBOKEN', 'SCOTTSDALE', 'PLANO', 'IRVING', 'SANTA CLARA', 'SUNNYVALE', 'MOUNTAIN VIEW', 'REDMOND', 'BELLEVUE', 'LOS GATOS',
   'CUPERTINO', 'ST PAUL', 'SAINT PAUL', 'FORT LAUDERDALE', 'ST PETERSBURG', 'BUFFALO', 'ROCHESTER', 'HARTFORD', 'PROVIDENCE',
+  'LEXINGTON', 'STOCKTON', 'CORPUS CHRISTI', 'RIVERSIDE', 'SANTA ANA', 'LINCOLN', 'GREENSBORO', 'DURHAM', 'CHANDLER', 'GILBERT',
+  'GLENDALE', 'RENO', 'NORFOLK', 'CHESAPEAKE', 'GARLAND', 'LUBBOCK', 'LAREDO', 'BATON ROUGE', 'BIRMINGHAM', 'DES MOINES',
+  'SPRINGFIELD', 'TACOMA', 'FREMONT', 'SAN BERNARDINO', 'MODESTO', 'FONTANA', 'OXNARD', 'HUNTINGTON BEACH', 'AURORA',
+  'YONKERS', 'KNOXVILLE', 'WORCESTER', 'ALEXANDRIA', 'BURBANK', 'BOULDER', 'TEMPE', 'OVERLAND PARK', 'ARVADA',
   // UK
   'LONDON', 'MANCHESTER', 'BIRMINGHAM', 'LEEDS', 'GLASGOW', 'EDINBURGH', 'LIVERPOOL', 'BRISTOL', 'SHEFFIELD', 'NEWCASTLE',
   'NOTTINGHAM', 'LEICESTER', 'CARDIFF', 'BELFAST', 'BRIGHTON', 'OXFORD', 'YORK', 'READING', 'SOUTHAMPTON', 'COVENTRY', 'ABERDEEN',
   'BATH', 'EXETER', 'NORWICH', 'MILTON KEYNES', 'CROYDON', 'WATFORD', 'GUILDFORD', 'LUTON', 'SWINDON', 'DERBY', 'PLYMOUTH',
-  'PORTSMOUTH', 'HULL', 'WOLVERHAMPTON', 'STOKE ON TRENT',
+  'PORTSMOUTH', 'HULL', 'WOLVERHAMPTON', 'STOKE ON TRENT', 'SUNDERLAND', 'PRESTON', 'BOLTON', 'IPSWICH', 'MIDDLESBROUGH',
+  'BLACKPOOL', 'BOURNEMOUTH', 'PETERBOROUGH', 'SLOUGH', 'HUDDERSFIELD', 'POOLE', 'DUNDEE', 'SWANSEA', 'NEWPORT', 'GLOUCESTER',
+  'CHELMSFORD', 'COLCHESTER', 'CHELTENHAM', 'KINGSTON', 'KINGSTON UPON THAMES', 'BASINGSTOKE', 'MAIDSTONE', 'WORTHING',
   // EU
   'BERLIN', 'HAMBURG', 'MUNCHEN', 'MUENCHEN', 'MUNICH', 'KOLN', 'KOELN', 'COLOGNE', 'FRANKFURT', 'FRANKFURT AM MAIN', 'STUTTGART',
   'DUSSELDORF', 'DUESSELDORF', 'DORTMUND', 'ESSEN', 'LEIPZIG', 'BREMEN', 'DRESDEN', 'HANNOVER', 'NURNBERG', 'NUERNBERG', 'BONN',
@@ -166,7 +193,13 @@ const cityNames = [
   'HAARLEM', 'ARNHEM', 'LEIDEN', 'DELFT', 'MAASTRICHT', 'ZWOLLE', 'AMERSFOORT', 'SCHIPHOL', 'PARIS', 'MARSEILLE', 'LYON',
   'TOULOUSE', 'NICE', 'NANTES', 'STRASBOURG', 'MONTPELLIER', 'BORDEAUX', 'LILLE', 'RENNES', 'REIMS', 'GRENOBLE', 'DIJON',
   'BRUXELLES', 'BRUSSEL', 'BRUSSELS', 'ANTWERPEN', 'ANTWERP', 'GENT', 'WIEN', 'VIENNA', 'ZURICH', 'GENEVE', 'MADRID', 'BARCELONA',
-  'ROMA', 'ROME', 'MILANO', 'MILAN', 'DUBLIN', 'LISBOA', 'LISBON', 'LUXEMBOURG', 'COPENHAGEN', 'STOCKHOLM',
+  'ROMA', 'ROME', 'MILANO', 'MILAN', 'DUBLIN', 'LISBOA', 'LISBON', 'LUXEMBOURG', 'COPENHAGEN', 'STOCKHOLM', 'BOCHUM',
+  'WUPPERTAL', 'BIELEFELD', 'GELSENKIRCHEN', 'MONCHENGLADBACH', 'BRAUNSCHWEIG', 'KIEL', 'CHEMNITZ', 'AACHEN', 'HALLE', 'MAGDEBURG',
+  'KREFELD', 'LUBECK', 'OBERHAUSEN', 'ERFURT', 'MAINZ', 'ROSTOCK', 'KASSEL', 'HAGEN', 'POTSDAM', 'SAARBRUCKEN', 'LEVERKUSEN',
+  'OSNABRUCK', 'OLDENBURG', 'REGENSBURG', 'ULM', 'INGOLSTADT', 'WURZBURG', 'APELDOORN', 'ENSCHEDE', 'ZAANSTAD',
+  'S HERTOGENBOSCH', 'DEN BOSCH', 'ZOETERMEER', 'DORDRECHT', 'EMMEN', 'VENLO', 'ALKMAAR', 'LEEUWARDEN', 'ROUEN',
+  'TOURS', 'LE HAVRE', 'SAINT ETIENNE', 'TOULON', 'ANGERS', 'LE MANS', 'AIX EN PROVENCE', 'CLERMONT FERRAND', 'BREST', 'LIMOGES',
+  'AMIENS', 'PERPIGNAN', 'METZ', 'BESANCON', 'ORLEANS', 'MULHOUSE', 'CAEN', 'NANCY',
 ];
 
 /** Known cities, plus the cut-off forms fixed-width card records leave of the multi-word ones ("SAN FRANCISC"). */
@@ -182,3 +215,11 @@ function withTruncations(city: string): string[] {
 
 /** The longest city name in words, so the cleaner looks no further back than that. */
 export const longestCityWords = Math.max(...cityNames.map((city) => city.split(' ').length));
+
+function lastWord(text: string): string {
+  return text.slice(text.lastIndexOf(' ') + 1);
+}
+
+/** Last words of the known cities and of multi-word countries: a cheap first test before joining words. */
+export const cityLastWords = new Set([...cities].map(lastWord));
+export const countryLastWords = new Set([...countries].filter((country) => country.includes(' ')).map(lastWord));

@@ -17,6 +17,17 @@ function isAcronym(word: string): boolean {
   return word.length >= 2 && word.length <= 4 && lettersOnly.test(word) && !vowels.test(word) && !shortTitles.has(word);
 }
 
+const plainCapitals = /^[A-Z]+$/;
+const plainVowels = /[AEIOUY]/;
+
+/** The common case, a word of plain capitals, without the general path's Unicode regexes. */
+function plainTitleWord(word: string): string {
+  if (word.length >= 2 && word.length <= 4 && !plainVowels.test(word) && !shortTitles.has(word)) return word;
+  if (word.length >= 2 && romanNumeral.test(word)) return word;
+  if (word.length > 3 && word.startsWith('MC')) return `Mc${word.charAt(2)}${word.slice(3).toLowerCase()}`;
+  return word.charAt(0) + word.slice(1).toLowerCase();
+}
+
 /** Upper-cases the letter at `index` of an already lower-cased word. */
 function capitalAt(word: string, index: number): string {
   return word.slice(0, index) + word.charAt(index).toUpperCase() + word.slice(index + 1);
@@ -27,6 +38,7 @@ function capitalAt(word: string, index: number): string {
  * "COCA-COLA" → "Coca-Cola", "2ND" → "2nd", "NETFLIX.COM" → "Netflix.com".
  */
 function titleWord(word: string): string {
+  if (plainCapitals.test(word)) return plainTitleWord(word);
   if (!hasLetter.test(word) || isAcronym(word)) return word;
   if (ordinal.test(word)) return word.toLowerCase();
   let result = word.toLowerCase();
