@@ -112,6 +112,19 @@ CREATE TRIGGER categories_hierarchy BEFORE INSERT OR UPDATE OF parent_id, kind O
 CREATE TRIGGER categories_touch_updated_at BEFORE UPDATE ON public.categories FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.categories TO spendsense_app;
 
+CREATE TABLE public.categorizer_states (
+  user_id uuid NOT NULL,
+  version bigint DEFAULT 1 NOT NULL,
+  label_count integer DEFAULT 0 NOT NULL,
+  state jsonb NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT categorizer_states_pkey PRIMARY KEY (user_id),
+  CONSTRAINT categorizer_states_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE
+);
+ALTER TABLE public.categorizer_states ENABLE ROW LEVEL SECURITY;
+CREATE POLICY categorizer_states_isolation ON public.categorizer_states AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.categorizer_states TO spendsense_app;
+
 CREATE TABLE public.idempotency_keys (
   user_id uuid NOT NULL,
   key text NOT NULL,

@@ -8,6 +8,7 @@ import { meOperations } from './features/me/operations.ts';
 import { opsOperations } from './features/ops/operations.ts';
 import { reportsOperations } from './features/reports/operations.ts';
 import { rulesOperations } from './features/rules/operations.ts';
+import { suggestionsOperations } from './features/suggestions/operations.ts';
 import { transactionsOperations } from './features/transactions/operations.ts';
 import { transfersOperations } from './features/transfers/operations.ts';
 import type { OperationId, Operations } from './http/operation.ts';
@@ -29,5 +30,6 @@ export const operations = {
   ...budgetsOperations,
   ...reportsOperations,
   ...rulesOperations,
+  ...suggestionsOperations,
   ...importsOperations,
 } satisfies Operations<OperationId>;

@@ -479,6 +479,32 @@ export interface paths {
         patch: operations["updateTransaction"];
         trace?: never;
     };
+    "/v1/transactions/{id}/category-suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Suggest categories for a transaction
+         * @description The learned categorizer's best guesses for this transaction, most likely first, each with a
+         *     calibrated confidence and the reasons behind it. The model is the caller's own: it learns
+         *     from every category the caller sets (a correction of a `model` guess counts extra), starting
+         *     from a shipped prior over common brands. Nothing leaves the server.
+         */
+        get: operations["listCategorySuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/rules": {
         parameters: {
             query?: never;
@@ -1487,6 +1513,24 @@ export interface components {
             /** @description The bank's identifier of this transaction. */
             external_id?: string | null;
             status?: components["schemas"]["TransactionStatus"];
+        };
+        /**
+         * CategorySuggestion
+         * @description One category the learned categorizer proposes, with why.
+         */
+        CategorySuggestion: {
+            category_id: components["schemas"]["Id"];
+            /** @description Calibrated probability that this is the category the user would choose. */
+            confidence: number;
+            /** @description Sentences a person can read, strongest first ("matched your 14 earlier Whole Foods purchases"). */
+            reasons: string[];
+        };
+        /**
+         * CategorySuggestionList
+         * @description Suggested categories, most likely first.
+         */
+        CategorySuggestionList: {
+            data: components["schemas"]["CategorySuggestion"][];
         };
         /**
          * RuleName
@@ -3531,6 +3575,56 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+        };
+    };
+    listCategorySuggestions: {
+        parameters: {
+            query?: {
+                /** @description How many suggestions at most. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["ResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suggestions, possibly none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *           "confidence": 0.94,
+                     *           "reasons": [
+                     *             "matched your 14 earlier Whole Foods purchases",
+                     *             "word: GROCERY"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3305",
+                     *           "confidence": 0.03,
+                     *           "reasons": [
+                     *             "Whole Foods is usually Food & Drink › Groceries"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CategorySuggestionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     listRules: {

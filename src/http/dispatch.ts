@@ -35,10 +35,10 @@ function operationContext(operationId: OperationId, context: Context, request: R
  * one connection; a single-statement change without BEGIN/COMMIT unless an Idempotency-Key must be
  * stored beside it; any other change in one transaction.
  */
-function scopeOf(entry: OperationEntry<OperationId>, facts: OperationFacts, request: Request) {
+function scopeOf(entry: OperationEntry<OperationId>, facts: OperationFacts, request: Request, body: unknown) {
   if (entry.access === 'read') return readAsUser;
   const storesKey = facts.idempotent && request.headers['idempotency-key'] !== undefined;
-  return entry.access === 'write' && entry.singleStatement && !storesKey ? writeOnceAsUser : writeAsUser;
+  return entry.access === 'write' && entry.singleStatement?.(body as never) && !storesKey ? writeOnceAsUser : writeAsUser;
 }
 
 async function runAsUser(
@@ -51,7 +51,7 @@ async function runAsUser(
   services: AppServices,
 ): Promise<Answer> {
   const { userId } = caller;
-  return scopeOf(entry, facts, request)(services.userPool, caller, async (db: CommonQueryMethods) => {
+  return scopeOf(entry, facts, request, base.body)(services.userPool, caller, async (db: CommonQueryMethods) => {
     const context: UserContext<OperationId> = { ...base, userId, db, q: queriesFor(db, userId) };
     const run = () => entry.run(context as never) as Promise<Answer>;
     const answer = facts.idempotent ? await idempotent(context, run as never) as Answer : await run();

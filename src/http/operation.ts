@@ -79,14 +79,15 @@ export type Handler<Op extends OperationId> = (context: UserContext<Op>) => Prom
  * - `public`: no caller, the owner-free pool;
  * - `read`: one connection naming the caller, no transaction;
  * - `write`: one transaction naming the caller, with the Idempotency-Key stored in it when the
- *   contract declares that header. `singleStatement` marks a handler whose change is exactly one
- *   SQL statement: without an Idempotency-Key it runs without BEGIN/COMMIT (a statement is atomic
- *   on its own), and any later statement runs READ ONLY, so a second write fails loudly.
+ *   contract declares that header. `singleStatement` says, from the request body, when the
+ *   handler's change is exactly one SQL statement: then, without an Idempotency-Key, it runs
+ *   without BEGIN/COMMIT (a statement is atomic on its own; reads may come before and after it),
+ *   and a second statement that may change data fails loudly before it runs.
  */
 export type OperationEntry<Op extends OperationId> =
   | { access: 'public'; run: PublicHandler<Op> }
   | { access: 'read'; run: Handler<Op> }
-  | { access: 'write'; run: Handler<Op>; singleStatement?: true };
+  | { access: 'write'; run: Handler<Op>; singleStatement?: (body: RequestBody<Op>) => boolean };
 
 export type Access = OperationEntry<OperationId>['access'];
 

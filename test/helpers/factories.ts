@@ -10,8 +10,15 @@ export type TestAccount = Schema<'Account'>;
 export type TestCategory = Schema<'Category'>;
 export type TestTransaction = Schema<'Transaction'>;
 
-export async function newUser(api: ContractClient, overrides: Record<string, unknown> = {}): Promise<TestUser> {
+/**
+ * A new user. `autoCategorize: false` sets their threshold to 1, so the learned categorizer files
+ * nothing by itself: for tests about what the caller and the API do with categories, not the model.
+ */
+export async function newUser(api: ContractClient, overrides: Record<string, unknown> = {}, options: { autoCategorize?: boolean } = {}): Promise<TestUser> {
   const { token, user } = await signUp(api, overrides);
+  if (options.autoCategorize === false) {
+    expect((await api.patch('/v1/me', { auto_categorize_threshold: 1 }, { token })).status).toBe(200);
+  }
   return { token, id: user.id };
 }
 
@@ -77,7 +84,7 @@ export async function transactionCount(databaseUrl: string, user: TestUser): Pro
  */
 export function factoriesFor(app: () => TestApp) {
   return {
-    newUser: (overrides?: Record<string, unknown>) => newUser(app().api, overrides),
+    newUser: (overrides?: Record<string, unknown>, options?: { autoCategorize?: boolean }) => newUser(app().api, overrides, options),
     createAccount: (user: TestUser, fields?: Record<string, unknown>) => createAccount(app().api, user, fields),
     categoriesOf: (user: TestUser) => categoriesOf(app().api, user),
     balanceOf: (user: TestUser, accountId: string) => balanceOf(app().api, user, accountId),

@@ -2,7 +2,9 @@ import { cleanMerchant } from '../merchants/clean.ts';
 import type { CleanedMerchant } from '../merchants/types.ts';
 import { transactionTextLimits } from '../../limits.ts';
 import { applyRules, compileRules, type CompiledRule, type GivenFields } from '../rules/engine.ts';
-import type { NewTransaction } from '../transactions/queries.ts';
+import type { NewTransaction, Transaction } from '../transactions/queries.ts';
+import type { Categorizer, CategorizationInput } from '../categorization/categorizer.ts';
+import { categorizerContext, categorizerFor, currentState, forgetState, knownVersion } from './model.ts';
 import type { EnrichmentQueries } from './queries.ts';
 
 /** A row to write, and which of its fields the caller set (a caller's explicit value always wins). */
@@ -10,12 +12,8 @@ export type Incoming = { row: NewTransaction; given: GivenFields };
 /** The same, with its merchant cleaned once: from its payee (a statement's), else its description. */
 type Prepared = Incoming & { cleaned: CleanedMerchant | undefined };
 
-/** A category the learned model proposes for a row, with its calibrated confidence. */
-export type ModelGuess = { categoryId: string; confidence: number };
-export type Guesser = (row: NewTransaction) => ModelGuess | undefined;
-
 /** Everything enriching a set of rows needs, read once per write (create, batch or import chunk). */
-export type Enrichment = { rules: readonly CompiledRule[]; aliases: ReadonlyMap<string, string>; guess?: Guesser; threshold: number };
+type Enrichment = { rules: readonly CompiledRule[]; aliases: ReadonlyMap<string, string>; categorizer: Categorizer; threshold: number };
 
 const maxTags = 20;
 
@@ -56,19 +54,57 @@ function enrichRow(prepared: Prepared, enrichment: Enrichment): NewTransaction {
     tags: [...new Set([...row.tags, ...outcome.tags])].slice(0, Math.max(maxTags, row.tags.length)),
   };
   if (outcome.categoryId) return { ...enriched, categoryId: outcome.categoryId, categorizedBy: 'rule', ruleId: outcome.ruleId ?? null };
-  if (given.categoryId || row.categoryId || !enrichment.guess) return enriched;
-  const guess = enrichment.guess(enriched);
+  // A threshold of 1 turns the model off: no confidence is above certainty.
+  if (given.categoryId || row.categoryId || enrichment.threshold >= 1) return enriched;
+  const [guess] = enrichment.categorizer.suggest(categorizationInput(enriched, prepared.cleaned), 1);
   return guess && guess.confidence >= enrichment.threshold ? { ...enriched, categoryId: guess.categoryId, categorizedBy: 'model' } : enriched;
+}
+
+/** A row as the categorizer reads it. */
+export function categorizationInput(row: Pick<NewTransaction, 'description' | 'amount'> & { currency?: string }, cleaned: CleanedMerchant | undefined): CategorizationInput {
+  return { description: row.description, amount: row.amount, currency: row.currency, merchant: cleaned };
 }
 
 /**
  * Enriches rows: merchants cleaned once, then what the rows need read in one statement (rules,
  * the user's merchant names, the threshold), then rules and the model row by row.
  */
-export async function enrich(queries: EnrichmentQueries, rows: readonly Incoming[], guess?: Guesser): Promise<NewTransaction[]> {
+export async function enrich(queries: EnrichmentQueries, userId: string, rows: readonly Incoming[]): Promise<NewTransaction[]> {
   const prepared = rows.map(prepare);
   const keys = [...new Set(prepared.flatMap(({ cleaned, given }) => (cleaned && !given.merchant ? [cleaned.key] : [])))];
-  const { rules, aliases, threshold } = await queries.context(keys);
-  const enrichment: Enrichment = { rules: compileRules(rules), aliases, threshold, ...(guess ? { guess } : {}) };
+  const { rules, aliases, threshold, categories, model } = await queries.context(keys, knownVersion(userId));
+  const categorizer = categorizerFor(categorizerContext(categories), currentState(userId, model));
+  const enrichment: Enrichment = { rules: compileRules(rules), aliases, threshold, categorizer };
   return prepared.map((row) => enrichRow(row, enrichment));
+}
+
+/**
+ * Teaches the user's categorizer the categories they chose, in the write's own transaction (the
+ * state row is locked, so concurrent writes learn one after another). A correction of a model
+ * guess counts extra.
+ */
+export async function learn(queries: EnrichmentQueries, userId: string, lessons: readonly Lesson[]): Promise<void> {
+  if (lessons.length === 0) return;
+  const locked = await queries.lockModel();
+  const { categories } = await queries.context([], Number.MAX_SAFE_INTEGER);
+  const categorizer = categorizerFor(categorizerContext(categories), locked?.state);
+  for (const lesson of lessons) categorizer.learn(lesson.input, lesson.categoryId, { correction: lesson.correction });
+  await queries.saveModel(categorizer.toState(), locked?.version ?? 0);
+  forgetState(userId);
+}
+
+/** One category the user chose for one transaction. */
+export type Lesson = { input: CategorizationInput; categoryId: string; correction: boolean };
+
+/** A written transaction as the categorizer reads it: its merchant (or description) cleaned. */
+export function writtenInput(transaction: Pick<Transaction, 'description' | 'amount' | 'merchant'> & { currency: string }): CategorizationInput {
+  return categorizationInput(transaction, cleanMerchant(transaction.merchant ?? transaction.description));
+}
+
+/** What written rows teach: the categories the user chose (rules and the model teach nothing). */
+export function lessonsOf(rows: readonly Incoming[], written: readonly Transaction[]): Lesson[] {
+  return rows.flatMap(({ given }, index) => {
+    const transaction = written[index];
+    return given.categoryId && transaction?.category_id ? [{ input: writtenInput(transaction), categoryId: transaction.category_id, correction: false }] : [];
+  });
 }

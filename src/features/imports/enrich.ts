@@ -17,6 +17,6 @@ export type Enricher = (transactions: NewTransaction[]) => Promise<NewTransactio
 const statementGives = { categoryId: false, merchant: false, notes: false } as const;
 
 /** The same pipeline creates and batches use (enrichment/enrich.ts), for statement rows. */
-export function enricherFor(queries: EnrichmentQueries): Enricher {
-  return (transactions) => enrich(queries, transactions.map((row) => ({ row, given: statementGives })));
+export function enricherFor(queries: EnrichmentQueries, userId: string): Enricher {
+  return (transactions) => enrich(queries, userId, transactions.map((row) => ({ row, given: statementGives })));
 }

@@ -27,8 +27,8 @@ function fileFacts(statement: AccountStatement) {
 }
 
 /** The stages of an import, dry run or real: one enrich stage for both, the writer is what differs. */
-function importStages({ q, body }: ImportRequest, accountId: string, importId: string | null, writer: ImportWriter): ImportStages {
-  return { map: rowMapper(accountId, importId), enrich: enricherFor(q.enrichment), writer, abortOnError: (body.on_error ?? 'abort') === 'abort' };
+function importStages({ q, userId, body }: ImportRequest, accountId: string, importId: string | null, writer: ImportWriter): ImportStages {
+  return { map: rowMapper(accountId, importId), enrich: enricherFor(q.enrichment, userId), writer, abortOnError: (body.on_error ?? 'abort') === 'abort' };
 }
 
 /** A dry run: the same stages with the preview writer; nothing is written or recorded. */

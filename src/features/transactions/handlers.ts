@@ -6,7 +6,7 @@ import { decodeCursor, page } from '../../http/pagination.ts';
 import { notYours, problems, type FieldError } from '../../http/problems.ts';
 import { defaultPageLimit } from '../../limits.ts';
 import type { Queries } from '../../queries.ts';
-import { enrich, type Incoming } from '../enrichment/enrich.ts';
+import { enrich, learn, lessonsOf, writtenInput, type Incoming } from '../enrichment/enrich.ts';
 import { transactionCursor, type Transaction, type TransactionChanges, type TransactionQueries } from './queries.ts';
 
 type TransactionCreate = components['schemas']['TransactionCreate'];
@@ -39,10 +39,14 @@ function toRows(items: TransactionCreate[]): Incoming[] {
  * Inserts all the requested transactions or none: when the insert left rows out, their account or
  * category is not the caller's — found here, named per item in a 422 that rolls the rest back.
  */
-async function insertAll(q: Queries, items: TransactionCreate[], pointerOf: (index: number, field: string) => string): Promise<Transaction[]> {
+async function insertAll(q: Queries, userId: string, items: TransactionCreate[], pointerOf: (index: number, field: string) => string): Promise<Transaction[]> {
   const { transactions } = q;
-  const inserted = await transactions.insert(await enrich(q.enrichment, toRows(items)));
-  if (inserted.length === items.length) return inserted;
+  const rows = toRows(items);
+  const inserted = await transactions.insert(await enrich(q.enrichment, userId, rows));
+  if (inserted.length === items.length) {
+    await learn(q.enrichment, userId, lessonsOf(rows, inserted));
+    return inserted;
+  }
   const accounts = new Set((await transactions.findAccountCurrencies([...new Set(items.map((item) => item.account_id))])).map((a) => a.id));
   const categoryIds = [...new Set(items.flatMap((item) => (item.category_id ? [item.category_id] : [])))];
   const categories = new Set(categoryIds.length ? await transactions.findCategoryIds(categoryIds) : []);
@@ -74,8 +78,8 @@ export const listTransactions: Handler<'listTransactions'> = async ({ q, query }
   return { status: 200, body: page(rows, limit, (row) => [row.date, row.id], (row) => row) };
 };
 
-export const createTransaction: Handler<'createTransaction'> = async ({ q, body }) => {
-  const [transaction] = await insertAll(q, [body], (_, field) => `#/${field}`);
+export const createTransaction: Handler<'createTransaction'> = async ({ q, userId, body }) => {
+  const [transaction] = await insertAll(q, userId, [body], (_, field) => `#/${field}`);
   return {
     status: 201,
     body: transaction!,
@@ -83,8 +87,8 @@ export const createTransaction: Handler<'createTransaction'> = async ({ q, body 
   };
 };
 
-export const createTransactionBatch: Handler<'createTransactionBatch'> = async ({ q, body }) => {
-  const data = await insertAll(q, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
+export const createTransactionBatch: Handler<'createTransactionBatch'> = async ({ q, userId, body }) => {
+  const data = await insertAll(q, userId, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
   return { status: 201, body: { data } };
 };
 
@@ -138,7 +142,7 @@ function changesOf(body: TransactionUpdate): TransactionChanges {
   };
 }
 
-export const updateTransaction: Handler<'updateTransaction'> = async ({ q, path, headers, body }) => {
+export const updateTransaction: Handler<'updateTransaction'> = async ({ q, userId, path, headers, body }) => {
   const current = await q.transactions.find(path.id, { forUpdate: true });
   if (!current) throw notFound();
   assertIfMatch(headers['if-match'], current);
@@ -147,6 +151,10 @@ export const updateTransaction: Handler<'updateTransaction'> = async ({ q, path,
   const transaction = await q.transactions.update(path.id, changesOf(body));
   // A rename is remembered as the caller's name for this merchant, and given to later rows like it.
   if (body.merchant && transaction.merchant !== current.merchant) await q.enrichment.rememberAliasOf(path.id, transaction.merchant!);
+  // Filing it teaches the caller's categorizer; overriding its own guess teaches it more.
+  if (body.category_id && body.category_id !== current.category_id) {
+    await learn(q.enrichment, userId, [{ input: writtenInput(transaction), categoryId: body.category_id, correction: current.categorized_by === 'model' }]);
+  }
   return { status: 200, body: transaction, headers: { ETag: etagOf(transaction) } };
 };
 
