@@ -83,7 +83,8 @@ export function renderSection(figures: Figures, facts: RunFacts): string {
     `Prequential (predict, then learn, in date order) over ${facts.users} generated users and ${figures.transactions} transactions ` +
       `(seed ${facts.seed}; US, UK and EU users, lexicon brands and unseen local merchants, descriptor noise, 2 % label noise, ` +
       'users who file the same merchant differently and split general stores by basket size, custom and archived categories). ' +
-      'A suggestion at confidence ≥ 0.9 is applied; when it is wrong the user\'s label counts as a correction. ' +
+      'Every label is learned right after its transaction was predicted: a suggestion at confidence ≥ 0.9 counts as applied, ' +
+      'and an applied one left alone as confirmed; when it was wrong the user\'s label is learned as a correction. ' +
       `Regenerate with \`npm run eval:categorization\` (${fixed(facts.seconds, 0)} s on this machine).`,
     '',
     ...accuracyTable(figures),
