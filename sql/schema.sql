@@ -112,6 +112,21 @@ CREATE TRIGGER categories_hierarchy BEFORE INSERT OR UPDATE OF parent_id, kind O
 CREATE TRIGGER categories_touch_updated_at BEFORE UPDATE ON public.categories FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.categories TO spendsense_app;
 
+CREATE TABLE public.categorizer_lessons (
+  id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+  user_id uuid NOT NULL,
+  input jsonb NOT NULL,
+  category_id uuid NOT NULL,
+  correction boolean DEFAULT false NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  CONSTRAINT categorizer_lessons_pkey PRIMARY KEY (id),
+  CONSTRAINT categorizer_lessons_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE
+);
+ALTER TABLE public.categorizer_lessons ENABLE ROW LEVEL SECURITY;
+CREATE INDEX categorizer_lessons_user_idx ON public.categorizer_lessons USING btree (user_id, id);
+CREATE POLICY categorizer_lessons_isolation ON public.categorizer_lessons AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.categorizer_lessons TO spendsense_app;
+
 CREATE TABLE public.categorizer_states (
   user_id uuid NOT NULL,
   version bigint DEFAULT 1 NOT NULL,

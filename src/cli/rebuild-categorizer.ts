@@ -27,6 +27,8 @@ async function rebuildUser(client: pg.Client, userId: string): Promise<number> {
        on conflict (user_id) do update set version = excluded.version, label_count = excluded.label_count, state = excluded.state, updated_at = now()`,
       [userId, Number(state?.version ?? 0) + 1, labelled.length, JSON.stringify(categorizer.toState())],
     );
+    // Every pending lesson is one of the labels just relearnt.
+    await client.query('delete from categorizer_lessons where user_id = $1', [userId]);
     await client.query('commit');
     return labelled.length;
   } catch (error) {

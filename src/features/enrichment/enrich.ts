@@ -4,6 +4,7 @@ import { transactionTextLimits } from '../../limits.ts';
 import { applyRules, compileRules, type CompiledRule, type GivenFields } from '../rules/engine.ts';
 import type { NewTransaction, Transaction } from '../transactions/queries.ts';
 import type { Categorizer, CategorizationInput } from '../categorization/categorizer.ts';
+import { amountBucket } from '../categorization/features.ts';
 import { categorizerContext, categorizerFor, currentState, forgetState, knownVersion } from './model.ts';
 import type { EnrichmentQueries } from './queries.ts';
 
@@ -72,24 +73,60 @@ export function categorizationInput(row: Pick<NewTransaction, 'description' | 'a
 export async function enrich(queries: EnrichmentQueries, userId: string, rows: readonly Incoming[]): Promise<NewTransaction[]> {
   const prepared = rows.map(prepare);
   const keys = [...new Set(prepared.flatMap(({ cleaned, given }) => (cleaned && !given.merchant ? [cleaned.key] : [])))];
-  const { rules, aliases, threshold, categories, model } = await queries.context(keys, knownVersion(userId));
-  const categorizer = categorizerFor(categorizerContext(categories), currentState(userId, model));
-  const enrichment: Enrichment = { rules: compileRules(rules), aliases, threshold, categorizer };
+  const context = await queries.context(keys, knownVersion(userId));
+  const enrichment: Enrichment = { rules: compileRules(context.rules), aliases: context.aliases, threshold: context.threshold, categorizer: userCategorizer(userId, context) };
   return prepared.map((row) => enrichRow(row, enrichment));
 }
 
+/** The user's categorizer as of now: their stored state, the lessons not yet folded into it, their taxonomy. */
+export function userCategorizer(userId: string, context: Pick<Awaited<ReturnType<EnrichmentQueries['context']>>, 'categories' | 'model' | 'lessons'>): Categorizer {
+  const categorizer = categorizerFor(categorizerContext(context.categories), currentState(userId, context.model));
+  for (const lesson of context.lessons) categorizer.learn(lesson.input, lesson.category_id, { correction: lesson.correction });
+  return memoized(categorizer);
+}
+
 /**
- * Teaches the user's categorizer the categories they chose, in the write's own transaction (the
- * state row is locked, so concurrent writes learn one after another). A correction of a model
- * guess counts extra.
+ * Within one write, rows of the same cleaned merchant, sign and size share the model's verdict:
+ * an import of 100,000 rows asks it once per merchant and amount bucket, not per row.
+ */
+function memoized(categorizer: Categorizer): Categorizer {
+  const verdicts = new Map<string, ReturnType<Categorizer['suggest']>>();
+  return {
+    suggest: (input, limit) => {
+      if (!input.merchant || limit !== 1) return categorizer.suggest(input, limit);
+      const key = `${input.merchant.key}\u0000${amountBucket(input.amount, input.currency)}`;
+      let verdict = verdicts.get(key);
+      if (!verdict) verdicts.set(key, (verdict = categorizer.suggest(input, 1)));
+      return verdict;
+    },
+    learn: (input, categoryId, options) => categorizer.learn(input, categoryId, options),
+  };
+}
+
+/** How many lessons wait before a write folds them into the stored state. */
+const foldEvery = 8;
+
+/**
+ * Teaches the user's categorizer the categories they chose, in the write's own transaction: the
+ * lessons are appended (no lock, no rewrite of the state), and every few lessons this write folds
+ * them into the stored state under its row lock. A correction of a model guess counts extra.
  */
 export async function learn(queries: EnrichmentQueries, userId: string, lessons: readonly Lesson[]): Promise<void> {
   if (lessons.length === 0) return;
+  const pending = await queries.appendLessons(lessons);
+  if (pending >= foldEvery) await foldLessons(queries, userId);
+}
+
+/** Folds the pending lessons into the stored state, the next version, and drops them. */
+async function foldLessons(queries: EnrichmentQueries, userId: string): Promise<void> {
   const locked = await queries.lockModel();
+  const lessons = await queries.lessonsToFold();
+  if (lessons.length === 0) return;
   const { categories } = await queries.context([], Number.MAX_SAFE_INTEGER);
   const categorizer = categorizerFor(categorizerContext(categories), locked?.state);
-  for (const lesson of lessons) categorizer.learn(lesson.input, lesson.categoryId, { correction: lesson.correction });
+  for (const lesson of lessons) categorizer.learn(lesson.input, lesson.category_id, { correction: lesson.correction });
   await queries.saveModel(categorizer.toState(), locked?.version ?? 0);
+  await queries.dropLessons(lessons.at(-1)!.id);
   forgetState(userId);
 }
 

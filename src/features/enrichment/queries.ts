@@ -1,7 +1,7 @@
 import type { CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
-import type { CategorizerState } from '../categorization/categorizer.ts';
+import type { CategorizationInput, CategorizerState } from '../categorization/categorizer.ts';
 import { ruleColumns, ruleRow } from '../rules/queries.ts';
 
 /** Everything enriching a write reads, in one statement. */
@@ -11,9 +11,21 @@ const enrichmentRow = z.object({
   aliases: z.array(z.object({ merchant_key: z.string(), name: z.string() })),
   categories: z.array(z.object({ id: z.string(), name: z.string(), parent: z.string().nullable(), archived: z.boolean() })),
   model: z.object({ version: z.number(), state: z.unknown().nullable() }).nullable(),
+  lessons: z.array(z.object({ input: z.unknown(), category_id: z.string(), correction: z.boolean() })),
 });
 
+/** Lessons not yet folded into the state, oldest first. */
+const pendingLessons = (userId: string) => sql.fragment`
+  coalesce((
+    select json_agg(json_build_object('input', input, 'category_id', category_id, 'correction', correction) order by id)
+    from categorizer_lessons where user_id = ${userId}
+  ), '[]')
+`;
+
 const modelRow = z.object({ version: z.number(), state: z.unknown() });
+
+/** A lesson as stored: the categorizer's input, the category the user chose, and whether it corrected a guess. */
+export type PendingLesson = { input: CategorizationInput; category_id: string; correction: boolean };
 
 /** The user's categories with their group's name: where each sits in the taxonomy. */
 const categoryPlaces = (userId: string) => sql.fragment`
@@ -48,13 +60,41 @@ export function enrichmentQueries(db: CommonQueryMethods, userId: string) {
           (
             select json_build_object('version', version, 'state', case when version = ${knownModelVersion} then null else state end)
             from categorizer_states where user_id = ${userId}
-          ) as model
+          ) as model,
+          ${pendingLessons(userId)} as lessons
       `);
       return {
         ...found,
         aliases: new Map(found.aliases.map((alias) => [alias.merchant_key, alias.name])),
         model: found.model as { version: number; state: CategorizerState | null } | null,
+        lessons: found.lessons as PendingLesson[],
       };
+    },
+    /** Appends lessons (no lock, no rewrite of the state); answers how many are now pending. */
+    async appendLessons(lessons: readonly { input: unknown; categoryId: string; correction: boolean }[]): Promise<number> {
+      return db.oneFirst(sql.type(z.object({ pending: z.number() }))`
+        with added as (
+          insert into categorizer_lessons (user_id, input, category_id, correction)
+          select ${userId}, input, category_id, correction
+          from unnest(
+            ${sql.array(lessons.map((lesson) => JSON.stringify(lesson.input)), 'jsonb')},
+            ${sql.array(lessons.map((lesson) => lesson.categoryId), 'uuid')},
+            ${sql.array(lessons.map((lesson) => lesson.correction), 'bool')}
+          ) as l(input, category_id, correction)
+          returning 1
+        )
+        select ((select count(*) from added) + (select count(*) from categorizer_lessons where user_id = ${userId}))::int as pending
+      `);
+    },
+    /** The pending lessons, locked with the state, to fold them in; and their last id. */
+    async lessonsToFold() {
+      const rows = await db.any(sql.type(z.object({ id: z.number(), input: z.unknown(), category_id: z.string(), correction: z.boolean() }))`
+        select id, input, category_id, correction from categorizer_lessons where user_id = ${userId} order by id for update
+      `);
+      return rows as (PendingLesson & { id: number })[];
+    },
+    async dropLessons(throughId: number): Promise<void> {
+      await db.query(sql.typeAlias('void')`delete from categorizer_lessons where user_id = ${userId} and id <= ${throughId}`);
     },
     /** The categorizer's state, locked until the transaction ends: learning reads, changes and writes it back. */
     async lockModel() {
