@@ -50,6 +50,17 @@ const foreignKeyViolations: Record<string, { parentColumn: string; missingParent
   },
 };
 
+/** Past ±(2^53 − 1) a JSON number no longer holds every integer: the most a ledger may add up to. */
+const largestExactAmount = Number.MAX_SAFE_INTEGER;
+
+/** A write refused by the volume rule of sql/migrations/0010: `pointer` names the field that carried the money. */
+function beyondExactAmounts(pointer: string): Problem {
+  return problems.unprocessable(
+    `The absolute amounts of your transactions and opening balances in one currency may add up to at most ${largestExactAmount} minor units, so that every balance and total stays exact; this change would pass that. Nothing was written.`,
+    [{ pointer, in: 'body', message: `would take the money recorded in this currency beyond ${largestExactAmount} minor units` }],
+  );
+}
+
 const checkViolations: Record<string, () => Problem> = {
   categories_two_levels: () =>
     problems.unprocessable('Categories nest two levels deep at most: a parent must be a top-level group, and a group with categories cannot get a parent.', [
@@ -63,6 +74,8 @@ const checkViolations: Record<string, () => Problem> = {
     problems.unprocessable('A category cannot be its own parent.', [{ pointer: '#/parent_id', in: 'body', message: 'is this category itself' }]),
   transactions_date_range: () => problems.dateOutOfRange({ pointer: '#/date' }),
   budgets_start_date_range: () => problems.dateOutOfRange({ pointer: '#/start_date' }),
+  transactions_volume_limit: () => beyondExactAmounts('#/amount'),
+  accounts_volume_limit: () => beyondExactAmounts('#/opening_balance'),
 };
 
 export function problemFromDatabaseError(error: unknown): Problem | undefined {

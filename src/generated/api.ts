@@ -853,6 +853,14 @@ export interface components {
          * @description An amount of money as a signed integer in the minor unit of its currency (cents for USD,
          *     yen for JPY, fils for KWD). Negative means money leaving the account. At most 10^15 in
          *     absolute value.
+         *
+         *     Every amount the API shows — a balance, a report total, a budget's spending — is exact as a
+         *     JSON number, within ±(2^53 − 1) = ±9,007,199,254,740,991. To keep it so, the absolute values
+         *     of all of a user's transaction amounts and opening balances in one currency add up to at most
+         *     9,007,199,254,740,991. A write that would pass that — a transaction, a batch, a transfer, an
+         *     import, an amount or opening balance made larger, a new account's opening balance — is refused
+         *     as a whole with 422 naming `#/amount` or `#/opening_balance`, and nothing is written.
+         *     Deleting, or making an amount smaller, is always allowed.
          * @example -1250
          */
         MinorUnits: number;
@@ -883,7 +891,9 @@ export interface components {
             opening_balance: components["schemas"]["MinorUnits"];
             /**
              * Format: int64
-             * @description Opening balance plus the sum of every transaction on the account, in minor units.
+             * @description Opening balance plus the sum of every transaction on the account, in minor units. Always
+             *     an exact JSON number: the writes that would take a ledger beyond ±(2^53 − 1) are refused
+             *     (see MinorUnits).
              */
             balance: number;
             /** @description Archived accounts keep their history but are hidden from everyday use. */
@@ -1484,6 +1494,11 @@ export interface components {
          *     budget's currency and category (child categories included; all `expense` categories when the
          *     budget has none): outflows minus refunds. Transfers and uncategorized transactions are not
          *     spending.
+         *
+         *     Amounts are computed exactly. One beyond ±(2^53 − 1) — what a large rollover budget carries
+         *     over after many periods (10^15 a week since 1900 is 6.6 × 10^18), or a projection of a
+         *     ledger's largest spending — shows as ±9,007,199,254,740,991, the most a JSON number holds
+         *     exactly; `percent_used` and `state` are judged on the exact amounts.
          */
         BudgetStatus: {
             budget_id: components["schemas"]["Id"];
@@ -1499,7 +1514,7 @@ export interface components {
             budgeted: number;
             /**
              * Format: int64
-             * @description With rollover, what the previous periods left (negative if overspent); otherwise 0.
+             * @description With rollover, what the previous periods left (negative if overspent); otherwise 0. Saturates at ±9007199254740991.
              */
             carried_over: number;
             /**
@@ -1509,7 +1524,7 @@ export interface components {
             spent: number;
             /**
              * Format: int64
-             * @description budgeted + carried_over − spent; negative when over.
+             * @description budgeted + carried_over − spent, computed exactly; negative when over. Saturates at ±9007199254740991.
              */
             remaining: number;
             /** @description spent ÷ (budgeted + carried_over), 0 when nothing is spent; null when nothing is available but something was spent. */
@@ -1521,7 +1536,7 @@ export interface components {
             state: "ok" | "warning" | "over";
             /**
              * Format: int64
-             * @description Spending by the period's end if it continues at the rate so far (linear).
+             * @description Spending by the period's end if it continues at the rate so far (linear). Saturates at ±9007199254740991.
              */
             projected_spend: number;
             /** @description Days from `date` to the period's end, `date` included. */
@@ -2318,6 +2333,7 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
         };
     };
     createImport: {
