@@ -12,9 +12,9 @@
 -- The volume lives in one row per (user, currency), changed by the same statement that writes the
 -- transactions or the account, so the check runs on the locked, latest row: concurrent writes
 -- queue on it and cannot together slip past. Its triggers fire before the balance and report
--- triggers (names sort first: "ledger" < "report" < "totals"), so every statement that changes a
--- volume takes that row's lock before any aggregate or balance row of the same ledger — a
--- transaction holding the volume lock never waits for one holding those.
+-- triggers (trigger names sort: "ledger" < "report" < "totals"), so a statement that changes a
+-- volume locks that row before any balance or aggregate row of the ledger: writers of one ledger
+-- queue there rather than interleave their locks.
 
 create table ledger_volumes (
   user_id uuid not null,

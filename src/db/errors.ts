@@ -120,13 +120,17 @@ function retryLater(detail: string): Problem {
  * admin, 57P02 crash), starting up (57P03), out of connection slots (53300), any connection
  * exception (class 08), and the driver's own socket errors.
  */
-const connectionLostCodes = new Set(['57P01', '57P02', '57P03', '53300', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+const connectionLostCodes = new Set([
+  '57P01', '57P02', '57P03', '53300',
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH',
+]);
 /**
  * What node-postgres and slonik say, without a code, when the socket closes under a query or a
  * checkout ("Connection terminated unexpectedly", "Client has encountered a connection error and
  * is not queryable", "Client is pending destroy."), or when the pool is closing with the process.
  */
-const connectionLostMessage = /connection terminated|connection error|not queryable|client is (pending destroy|destroyed)|connection pool (is being terminated|has ended)/i;
+const connectionLostMessage =
+  /connection terminated|connection error|not queryable|client is (pending destroy|destroyed)|connection pool (is being (terminated|shut down)|has (ended|been shut down))/i;
 
 /** Whether the error, or one it wraps (slonik keeps the driver's as `cause`), is a lost connection. */
 function lostConnection(error: unknown): boolean {
