@@ -35,6 +35,9 @@ ALTER TABLE public.accounts ENABLE ROW LEVEL SECURITY;
 CREATE INDEX accounts_user_created_idx ON public.accounts USING btree (user_id, created_at, id);
 CREATE UNIQUE INDEX accounts_user_name_key ON public.accounts USING btree (user_id, lower(name));
 CREATE POLICY accounts_isolation ON public.accounts AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+CREATE TRIGGER accounts_ledger_volumes_delete AFTER DELETE ON public.accounts FOR EACH ROW WHEN ((old.opening_balance <> 0)) EXECUTE FUNCTION public.ledger_volumes_after_account_change();
+CREATE TRIGGER accounts_ledger_volumes_insert AFTER INSERT ON public.accounts FOR EACH ROW WHEN ((new.opening_balance <> 0)) EXECUTE FUNCTION public.ledger_volumes_after_account_change();
+CREATE TRIGGER accounts_ledger_volumes_update AFTER UPDATE OF user_id, currency, opening_balance ON public.accounts FOR EACH ROW WHEN (((old.opening_balance <> new.opening_balance) OR (old.currency <> new.currency) OR (old.user_id <> new.user_id))) EXECUTE FUNCTION public.ledger_volumes_after_account_change();
 CREATE TRIGGER accounts_touch_updated_at BEFORE UPDATE ON public.accounts FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.accounts TO spendsense_app;
 
@@ -180,6 +183,17 @@ ALTER TABLE public.imports ENABLE ROW LEVEL SECURITY;
 CREATE INDEX imports_user_created_idx ON public.imports USING btree (user_id, created_at DESC, id DESC);
 CREATE POLICY imports_isolation ON public.imports AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.imports TO spendsense_app;
+
+CREATE TABLE public.ledger_volumes (
+  user_id uuid NOT NULL,
+  currency character(3) NOT NULL,
+  volume bigint NOT NULL,
+  CONSTRAINT ledger_volumes_pkey PRIMARY KEY (user_id, currency),
+  CONSTRAINT ledger_volumes_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE
+);
+ALTER TABLE public.ledger_volumes ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ledger_volumes_isolation ON public.ledger_volumes AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.ledger_volumes TO spendsense_app;
 
 CREATE TABLE public.login_throttle (
   key text NOT NULL,
@@ -329,6 +343,9 @@ CREATE INDEX transactions_tags_idx ON public.transactions USING gin (tags);
 CREATE INDEX transactions_transfer_idx ON public.transactions USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
 CREATE INDEX transactions_user_date_idx ON public.transactions USING btree (user_id, date DESC, id DESC) INCLUDE (amount, currency, category_id, account_id, transfer_id);
 CREATE POLICY transactions_isolation ON public.transactions AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+CREATE TRIGGER transactions_ledger_volumes_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_delete();
+CREATE TRIGGER transactions_ledger_volumes_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_insert();
+CREATE TRIGGER transactions_ledger_volumes_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_update();
 CREATE TRIGGER transactions_report_totals_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.report_totals_after_delete();
 CREATE TRIGGER transactions_report_totals_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.report_totals_after_insert();
 CREATE TRIGGER transactions_report_totals_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.report_totals_after_update();
@@ -451,6 +468,132 @@ CREATE OR REPLACE FUNCTION public.current_app_user()
  LANGUAGE sql
  STABLE
 AS $function$ select nullif(current_setting('app.user_id', true), '')::uuid $function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_volumes_add(user_ids uuid[], currencies character[], deltas numeric[], limit_name text)
+ RETURNS void
+ LANGUAGE plpgsql
+AS $function$
+declare
+  proposed integer;
+  applied integer;
+begin
+  with change as (
+    select c.user_id, c.currency, sum(c.delta) as delta
+    from unnest(user_ids, currencies, deltas) as c (user_id, currency, delta)
+    where exists (select 1 from users u where u.id = c.user_id)
+    group by c.user_id, c.currency
+    having sum(c.delta) <> 0
+  ),
+  written as (
+    insert into ledger_volumes as v (user_id, currency, volume)
+    select user_id, currency, delta from change
+    where delta <= 9007199254740991
+    order by user_id, currency
+    on conflict (user_id, currency) do update set volume = v.volume + excluded.volume
+      where excluded.volume < 0 or v.volume + excluded.volume <= 9007199254740991
+    returning 1
+  )
+  select (select count(*) from change), (select count(*) from written) into proposed, applied;
+  if applied < proposed then
+    raise exception 'the amounts and opening balances of one currency would add up to more than 9007199254740991 minor units'
+      using errcode = 'check_violation', constraint = limit_name;
+  end if;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_volumes_after_account_change()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_volumes_add(
+    array[old.user_id, new.user_id],
+    array[old.currency, new.currency],
+    array[-abs(old.opening_balance), abs(new.opening_balance)],
+    'accounts_volume_limit'
+  );
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_volumes_after_transactions_delete()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_volumes_add(array_agg(user_id), array_agg(currency), array_agg(volume), 'transactions_volume_limit')
+  from (select user_id, currency, -sum(abs(amount)) as volume from old_rows group by user_id, currency) d;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_volumes_after_transactions_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+declare
+  proposed integer;
+  applied integer;
+begin
+  with change as (
+    select user_id, currency, sum(abs(amount)) as delta from new_rows group by user_id, currency having sum(abs(amount)) <> 0
+  ),
+  written as (
+    insert into ledger_volumes as v (user_id, currency, volume)
+    select user_id, currency, delta from change
+    where delta <= 9007199254740991
+    order by user_id, currency
+    on conflict (user_id, currency) do update set volume = v.volume + excluded.volume
+      where v.volume + excluded.volume <= 9007199254740991
+    returning 1
+  )
+  select (select count(*) from change), (select count(*) from written) into proposed, applied;
+  if applied < proposed then
+    raise exception 'the amounts and opening balances of one currency would add up to more than 9007199254740991 minor units'
+      using errcode = 'check_violation', constraint = 'transactions_volume_limit';
+  end if;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_volumes_after_transactions_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_volumes_add(array_agg(user_id), array_agg(currency), array_agg(volume), 'transactions_volume_limit')
+  from (
+    select user_id, currency, sum(volume) as volume
+    from (
+      select user_id, currency, abs(amount) as volume from new_rows
+      union all
+      select user_id, currency, -abs(amount) from old_rows
+    ) changes
+    group by user_id, currency
+  ) d;
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_volumes_rebuild(target_user uuid)
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+  delete from ledger_volumes where target_user is null or user_id = target_user;
+  insert into ledger_volumes (user_id, currency, volume)
+  select user_id, currency, sum(volume)
+  from (
+    select user_id, currency, sum(abs(amount)) as volume from transactions
+    where target_user is null or user_id = target_user
+    group by 1, 2
+    union all
+    select user_id, currency, sum(abs(opening_balance)) from accounts
+    where target_user is null or user_id = target_user
+    group by 1, 2
+  ) parts
+  group by 1, 2
+  having sum(volume) > 0;
+  $function$;
 
 CREATE OR REPLACE FUNCTION public.report_totals_after_delete()
  RETURNS trigger

@@ -272,8 +272,18 @@ describe('budgetStatus', () => {
     expect(result.remaining).toBe(8 * 10 ** 15 - 1);
   });
 
-  it('refuses a result beyond the safe integer range instead of rounding it', () => {
-    expect(() => status({ period: { ...march, index: 10 }, budget: { amount: 10 ** 15 } })).toThrow(RangeError);
+  it('saturates an amount beyond ±(2^53 − 1) at that limit, and judges state and percent_used on the exact values', () => {
+    const largest = Number.MAX_SAFE_INTEGER;
+    // 10 earlier periods of 10^15, nothing spent: 10^16 carried over, past the limit.
+    const carried = status({ period: { ...march, index: 10 }, spentBeforePeriod: 0, budget: { amount: 10 ** 15 } });
+    expect(carried).toMatchObject({ carried_over: largest, remaining: largest, state: 'ok', percent_used: 0 });
+    const overdrawn = status({ period: { ...march, index: 10 }, spentBeforePeriod: largest, spentInPeriod: 1, budget: { amount: 10 ** 15 } });
+    // 10^16 − (2^53 − 1) is carried; within the limit, so exact.
+    expect(overdrawn).toMatchObject({ carried_over: 10 ** 16 - largest, remaining: 10 ** 16 + 10 ** 15 - largest - 1, state: 'ok' });
+    // Day 1 of 31 with the most a ledger can hold spent: 31 × (2^53 − 1) projected, shown as the limit.
+    const projected = status({ date: '2026-03-01', spentInPeriod: largest, budget: { amount: 10 ** 15, rollover: false } });
+    expect(projected).toMatchObject({ spent: largest, projected_spend: largest, state: 'over', remaining: -(largest - 10 ** 15) });
+    expect(status({ date: '2026-03-01', spentInPeriod: -largest, budget: { rollover: false } }).projected_spend).toBe(-largest);
   });
 
   it('keeps its identities for any spending and any date in the period', () => {

@@ -1,4 +1,6 @@
 import {
+  BackendTerminatedError,
+  BackendTerminatedUnexpectedlyError,
   CheckIntegrityConstraintViolationError,
   ConnectionError,
   ForeignKeyIntegrityConstraintViolationError,
@@ -54,6 +56,17 @@ const foreignKeyViolations: Record<string, ForeignKey> = {
   },
 };
 
+/** Past ±(2^53 − 1) a JSON number no longer holds every integer: the most a ledger may add up to. */
+const largestExactAmount = Number.MAX_SAFE_INTEGER;
+
+/** A write refused by the volume rule of sql/migrations/0010: `pointer` names the field that carried the money. */
+function beyondExactAmounts(pointer: string): Problem {
+  return problems.unprocessable(
+    `The absolute amounts of your transactions and opening balances in one currency may add up to at most ${largestExactAmount} minor units, so that every balance and total stays exact; this change would pass that. Nothing was written.`,
+    [{ pointer, in: 'body', message: `would take the money recorded in this currency beyond ${largestExactAmount} minor units` }],
+  );
+}
+
 const checkViolations: Record<string, () => Problem> = {
   categories_two_levels: () =>
     problems.unprocessable('Categories nest two levels deep at most: a parent must be a top-level group, and a group with categories cannot get a parent.', [
@@ -67,6 +80,8 @@ const checkViolations: Record<string, () => Problem> = {
     problems.unprocessable('A category cannot be its own parent.', [{ pointer: '#/parent_id', in: 'body', message: 'is this category itself' }]),
   transactions_date_range: () => problems.dateOutOfRange({ pointer: '#/date' }),
   budgets_start_date_range: () => problems.dateOutOfRange({ pointer: '#/start_date' }),
+  transactions_volume_limit: () => beyondExactAmounts('#/amount'),
+  accounts_volume_limit: () => beyondExactAmounts('#/opening_balance'),
 };
 
 export function problemFromDatabaseError(error: unknown): Problem | undefined {
@@ -82,11 +97,55 @@ export function problemFromDatabaseError(error: unknown): Problem | undefined {
     return error.constraint ? checkViolations[error.constraint]?.() : undefined;
   }
   if (error instanceof StatementTimeoutError) {
-    return problems.serviceUnavailable('The database took too long to answer; try again.');
+    return retryLater('The database took too long to answer; try again.');
   }
   if (error instanceof ConnectionError) {
-    return problems.serviceUnavailable('The database is unreachable; try again shortly.');
+    return retryLater('The database is unreachable; try again shortly.');
+  }
+  if (lostConnection(error)) {
+    return retryLater(
+      'The connection to the database was lost while answering; try again shortly. A change sent with an Idempotency-Key is applied exactly once whether or not this attempt committed.',
+    );
   }
   return undefined;
+}
+
+/** A database restart or failover takes seconds: long enough not to hammer it, short enough to recover quickly. */
+const retryAfterSeconds = 2;
+
+function retryLater(detail: string): Problem {
+  const problem = problems.serviceUnavailable(detail);
+  problem.headers['Retry-After'] = String(retryAfterSeconds);
+  return problem;
+}
+
+/**
+ * SQLSTATEs and socket errors of a connection that went away: the server shutting down (57P01
+ * admin, 57P02 crash), starting up (57P03), out of connection slots (53300), any connection
+ * exception (class 08), and the driver's own socket errors.
+ */
+const connectionLostCodes = new Set([
+  '57P01', '57P02', '57P03', '53300',
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH',
+]);
+/**
+ * What node-postgres and slonik say, without a code, when the socket closes under a query or a
+ * checkout ("Connection terminated unexpectedly", "Client has encountered a connection error and
+ * is not queryable", "Client is pending destroy."), or when the pool is closing with the process.
+ */
+const connectionLostMessage =
+  /connection terminated|connection error|not queryable|client is (pending destroy|destroyed)|connection pool (is being (terminated|shut down)|has (ended|been shut down))/i;
+
+/** Whether the error, or one it wraps (slonik keeps the driver's as `cause`), is a lost connection. */
+function lostConnection(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    if (current instanceof BackendTerminatedError || current instanceof BackendTerminatedUnexpectedlyError || current instanceof ConnectionError) {
+      return true;
+    }
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (connectionLostCodes.has(code) || code.startsWith('08'))) return true;
+    if (connectionLostMessage.test(current.message)) return true;
+  }
+  return false;
 }
 

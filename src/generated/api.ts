@@ -994,6 +994,14 @@ export interface components {
          * @description An amount of money as a signed integer in the minor unit of its currency (cents for USD,
          *     yen for JPY, fils for KWD). Negative means money leaving the account. At most 10^15 in
          *     absolute value.
+         *
+         *     Every amount the API shows — a balance, a report total, a budget's spending — is exact as a
+         *     JSON number, within ±(2^53 − 1) = ±9,007,199,254,740,991. To keep it so, the absolute values
+         *     of all of a user's transaction amounts and opening balances in one currency add up to at most
+         *     9,007,199,254,740,991. A write that would pass that — a transaction, a batch, a transfer, an
+         *     import, an amount or opening balance made larger, a new account's opening balance — is refused
+         *     as a whole with 422 naming `#/amount` or `#/opening_balance`, and nothing is written.
+         *     Deleting, or making an amount smaller, is always allowed.
          * @example -1250
          */
         MinorUnits: number;
@@ -1024,7 +1032,9 @@ export interface components {
             opening_balance: components["schemas"]["MinorUnits"];
             /**
              * Format: int64
-             * @description Opening balance plus the sum of every transaction on the account, in minor units.
+             * @description Opening balance plus the sum of every transaction on the account, in minor units. Always
+             *     an exact JSON number: the writes that would take a ledger beyond ±(2^53 − 1) are refused
+             *     (see MinorUnits).
              */
             balance: number;
             /** @description Archived accounts keep their history but are hidden from everyday use. */
@@ -1813,6 +1823,11 @@ export interface components {
          *     budget's currency and category (child categories included; all `expense` categories when the
          *     budget has none): outflows minus refunds. Transfers and uncategorized transactions are not
          *     spending.
+         *
+         *     Amounts are computed exactly. One beyond ±(2^53 − 1) — what a large rollover budget carries
+         *     over after many periods (10^15 a week since 1900 is 6.6 × 10^18), or a projection of a
+         *     ledger's largest spending — shows as ±9,007,199,254,740,991, the most a JSON number holds
+         *     exactly; `percent_used` and `state` are judged on the exact amounts.
          */
         BudgetStatus: {
             budget_id: components["schemas"]["Id"];
@@ -1828,7 +1843,7 @@ export interface components {
             budgeted: number;
             /**
              * Format: int64
-             * @description With rollover, what the previous periods left (negative if overspent); otherwise 0.
+             * @description With rollover, what the previous periods left (negative if overspent); otherwise 0. Saturates at ±9007199254740991.
              */
             carried_over: number;
             /**
@@ -1838,7 +1853,7 @@ export interface components {
             spent: number;
             /**
              * Format: int64
-             * @description budgeted + carried_over − spent; negative when over.
+             * @description budgeted + carried_over − spent, computed exactly; negative when over. Saturates at ±9007199254740991.
              */
             remaining: number;
             /** @description spent ÷ (budgeted + carried_over), 0 when nothing is spent; null when nothing is available but something was spent. */
@@ -1850,7 +1865,7 @@ export interface components {
             state: "ok" | "warning" | "over";
             /**
              * Format: int64
-             * @description Spending by the period's end if it continues at the rate so far (linear).
+             * @description Spending by the period's end if it continues at the rate so far (linear). Saturates at ±9007199254740991.
              */
             projected_spend: number;
             /** @description Days from `date` to the period's end, `date` included. */
@@ -2029,9 +2044,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A dependency is down or the database schema is not current. */
+        /**
+         * @description A dependency is down or the database schema is not current. When the database went away
+         *     mid-request (a restart, a failover, a dropped connection) or answered too slowly, `Retry-After`
+         *     says when to try again. A change that answered 503 may or may not have been applied: retry it
+         *     with the same `Idempotency-Key` and it is applied exactly once.
+         */
         ServiceUnavailable: {
             headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
             content: {
@@ -2241,10 +2262,10 @@ export interface components {
     };
     requestBodies: never;
     headers: {
-        /** @description The authentication scheme to use (`Bearer`). */
-        WWWAuthenticate: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /** @description The authentication scheme to use (`Bearer`). */
+        WWWAuthenticate: string;
         /** @description The URL of the created resource. */
         Location: string;
         /** @description The current version of the resource; send it back in `If-Match` to update conditionally. */
@@ -2363,6 +2384,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createToken: {
@@ -2405,6 +2427,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     signOut: {
@@ -2424,6 +2447,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listAccounts: {
@@ -2471,6 +2495,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createAccount: {
@@ -2532,6 +2557,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getAccount: {
@@ -2572,6 +2598,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteAccount: {
@@ -2607,6 +2634,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateAccount: {
@@ -2667,6 +2695,8 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createImport: {
@@ -2767,6 +2797,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listImports: {
@@ -2816,6 +2847,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getImport: {
@@ -2857,6 +2889,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getMe: {
@@ -2879,6 +2912,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteMe: {
@@ -2905,6 +2939,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             412: components["responses"]["PreconditionFailed"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateMe: {
@@ -2948,6 +2983,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listApiKeys: {
@@ -2990,6 +3026,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createApiKey: {
@@ -3036,6 +3073,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteApiKey: {
@@ -3060,6 +3098,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listCategories: {
@@ -3109,6 +3148,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createCategory: {
@@ -3155,6 +3195,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCategory: {
@@ -3182,6 +3223,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteCategory: {
@@ -3218,6 +3260,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCategory: {
@@ -3265,6 +3308,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listTransactions: {
@@ -3310,6 +3354,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createTransaction: {
@@ -3350,6 +3395,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createTransactionBatch: {
@@ -3431,6 +3477,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     exportTransactions: {
@@ -3469,6 +3516,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTransaction: {
@@ -3496,6 +3544,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteTransaction: {
@@ -3527,6 +3576,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateTransaction: {
@@ -3575,6 +3625,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listCategorySuggestions: {
@@ -3625,6 +3676,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listRules: {
@@ -3686,6 +3738,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createRule: {
@@ -3751,6 +3804,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getRule: {
@@ -3778,6 +3832,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteRule: {
@@ -3809,6 +3864,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateRule: {
@@ -3855,6 +3911,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     applyRule: {
@@ -3884,6 +3941,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createTransfer: {
@@ -3975,6 +4033,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTransfer: {
@@ -4001,6 +4060,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteTransfer: {
@@ -4025,6 +4085,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listBudgets: {
@@ -4072,6 +4133,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createBudget: {
@@ -4122,6 +4184,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listBudgetStatuses: {
@@ -4174,6 +4237,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getBudget: {
@@ -4201,6 +4265,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteBudget: {
@@ -4232,6 +4297,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             412: components["responses"]["PreconditionFailed"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateBudget: {
@@ -4278,6 +4344,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["UnprocessableContent"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getBudgetStatus: {
@@ -4307,6 +4374,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getSpendingReport: {
@@ -4364,6 +4432,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCashFlowReport: {
@@ -4418,6 +4487,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getTrendsReport: {
@@ -4473,6 +4543,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

@@ -33,11 +33,16 @@ export function divideRounded(n: bigint, d: bigint): bigint {
   return quotient;
 }
 
-/** Amounts are JSON numbers: a result beyond ±(2^53 − 1) throws rather than losing a cent (as pool.ts does for int8). */
-function safeNumber(value: bigint, field: string): number {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new RangeError(`budget status ${field} ${value} exceeds the safe integer range`);
-  }
+const largestExactAmount = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Amounts are JSON numbers, exact within ±(2^53 − 1). Spending stays within that (the ledger's
+ * volume rule, sql/migrations/0010), but what a rollover budget carries over does not: 10^15 a
+ * week since 1900 is 6.6 × 10^18. A value beyond the limit shows as the limit.
+ */
+function saturated(value: bigint): number {
+  if (value > largestExactAmount) return Number(largestExactAmount);
+  if (value < -largestExactAmount) return -Number(largestExactAmount);
   return Number(value);
 }
 
@@ -54,6 +59,8 @@ function safeNumber(value: bigint, field: string): number {
  * - state: over when spent > available, warning from alert_threshold on, else ok.
  * - projected_spend: spent × days in period ÷ days elapsed (date included), rounded half away from zero.
  * - days_left: from date to the period's end, both included.
+ * - Each amount is computed exactly and then saturated at ±(2^53 − 1); percent_used and state
+ *   come from the exact values.
  */
 export function budgetStatus({ budget, date, period, spentInPeriod, spentBeforePeriod }: BudgetStatusInput): BudgetStatus {
   const budgeted = BigInt(budget.amount);
@@ -79,13 +86,13 @@ export function budgetStatus({ budget, date, period, spentInPeriod, spentBeforeP
     date,
     period_start: period.start,
     period_end: period.end,
-    budgeted: safeNumber(budgeted, 'budgeted'),
-    carried_over: safeNumber(carriedOver, 'carried_over'),
-    spent: safeNumber(spent, 'spent'),
-    remaining: safeNumber(available - spent, 'remaining'),
+    budgeted: saturated(budgeted),
+    carried_over: saturated(carriedOver),
+    spent: saturated(spent),
+    remaining: saturated(available - spent),
     percent_used: percentUsed,
     state,
-    projected_spend: safeNumber(divideRounded(spent * daysInPeriod, daysElapsed), 'projected_spend'),
+    projected_spend: saturated(divideRounded(spent * daysInPeriod, daysElapsed)),
     days_left: daysBetween(date, period.end) + 1,
   };
 }
