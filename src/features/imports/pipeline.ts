@@ -86,7 +86,10 @@ export async function runImport(items: AsyncIterable<StatementItem>, stages: Imp
     const written = await stages.writer.finish();
     return { ...written, rowsTotal: tally.rowsTotal, failed: tally.failed, errors: reportedRows(tally) };
   } catch (error) {
-    await stages.writer.settle();
+    // A failed insert of the previous chunk is the cause; a later statement on the same connection
+    // (the next chunk's enrichment) only says the transaction had already failed.
+    const insertFailure = await stages.writer.settle();
+    if (insertFailure !== undefined) throw insertFailure;
     if (error instanceof StatementError) throw fileProblem(error);
     throw error;
   }

@@ -16,8 +16,8 @@ export type ImportWriter = {
   write(rows: ImportRow[]): Promise<void>;
   /** Waits for every chunk taken and answers the counts; fails as a write failed. */
   finish(): Promise<WriteCounts>;
-  /** Waits until no write is running, failed or not: the connection must be idle before a rollback. */
-  settle(): Promise<void>;
+  /** Waits until no write is running (the connection must be idle before a rollback); answers the error of one that failed. */
+  settle(): Promise<unknown>;
 };
 
 /**
@@ -42,7 +42,7 @@ export function insertingWriter(insert: (transactions: NewTransaction[]) => Prom
       await running;
       return { ...counts };
     },
-    settle: () => running.catch(() => undefined),
+    settle: () => running.then(() => undefined, (error: unknown) => error),
   };
 }
 
