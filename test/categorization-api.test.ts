@@ -65,16 +65,16 @@ describe('learning and automatic filing', () => {
     expect(reasons.join(' ')).toMatch(/earlier|your/i);
   });
 
-  it('keeps lessons as small rows and folds them into the stored state every eight', async () => {
+  it('keeps lessons as small rows and folds them into the stored state every sixteen', async () => {
     const { user, account, categories } = await setup();
     const fuel = categoryNamed(categories, 'Fuel', 'Transportation');
     const { asOwner } = await import('./helpers/database.ts');
     const counts = async () => (await asOwner<{ lessons: number; states: number }>(t.database.url,
       `select (select count(*)::int from categorizer_lessons where user_id = $1) as lessons,
               (select count(*)::int from categorizer_states where user_id = $1) as states`, [user.id])).rows[0];
-    for (let index = 0; index < 7; index += 1) await create(user, { account_id: account.id, date: '2026-06-01', amount: -4000, description: `SHELL OIL ${index}`, category_id: fuel.id });
-    expect(await counts()).toEqual({ lessons: 7, states: 0 });
-    await create(user, { account_id: account.id, date: '2026-06-02', amount: -4000, description: 'SHELL OIL 8', category_id: fuel.id });
+    for (let index = 0; index < 15; index += 1) await create(user, { account_id: account.id, date: '2026-06-01', amount: -4000, description: `SHELL OIL ${index}`, category_id: fuel.id });
+    expect(await counts()).toEqual({ lessons: 15, states: 0 });
+    await create(user, { account_id: account.id, date: '2026-06-02', amount: -4000, description: 'SHELL OIL 16', category_id: fuel.id });
     expect(await counts()).toEqual({ lessons: 0, states: 1 });
   });
 

@@ -22,7 +22,7 @@ describe('npm run categorizer:rebuild', () => {
     for (const day of ['01', '02', '03']) {
       await t.api.post('/v1/transactions', { account_id: account.id, date: `2026-02-${day}`, amount: -1500, description: `NOODLE HOUSE ${day}`, category_id: restaurants.id }, { token: user.token });
     }
-    // Three labels wait as lessons (folded into the state every eight); lose them, as a damaged state would.
+    // Three labels wait as lessons (folded into the state every sixteen); lose them, as a damaged state would.
     const pending = await asOwner<{ n: number }>(t.database.url, 'select count(*)::int as n from categorizer_lessons where user_id = $1', [user.id]);
     expect(pending.rows[0]!.n).toBe(3);
     await asOwner(t.database.url, 'delete from categorizer_lessons where user_id = $1', [user.id]);

@@ -1,6 +1,6 @@
 -- What the user taught their categorizer since its state was last written: a write that files a
 -- transaction appends one small row here in its own transaction (no lock on the state, no rewrite
--- of it), and readers apply the pending lessons over the state. Every few lessons one write folds
+-- of it), and readers apply the pending lessons over the state. Every sixteen lessons one write folds
 -- them into categorizer_states and deletes them.
 create table categorizer_lessons (
   id bigint generated always as identity,

@@ -14,7 +14,7 @@ export type Incoming = { row: NewTransaction; given: GivenFields };
 type Prepared = Incoming & { cleaned: CleanedMerchant | undefined };
 
 /** Everything enriching a set of rows needs, read once per write (create, batch or import chunk). */
-type Enrichment = { rules: readonly CompiledRule[]; aliases: ReadonlyMap<string, string>; categorizer: Categorizer; threshold: number };
+type Enrichment = { rules: readonly CompiledRule[]; aliases: ReadonlyMap<string, string>; categorizer: Categorizer | undefined; threshold: number };
 
 const maxTags = 20;
 
@@ -56,7 +56,7 @@ function enrichRow(prepared: Prepared, enrichment: Enrichment): NewTransaction {
   };
   if (outcome.categoryId) return { ...enriched, categoryId: outcome.categoryId, categorizedBy: 'rule', ruleId: outcome.ruleId ?? null };
   // A threshold of 1 turns the model off: no confidence is above certainty.
-  if (given.categoryId || row.categoryId || enrichment.threshold >= 1) return enriched;
+  if (given.categoryId || row.categoryId || enrichment.threshold >= 1 || !enrichment.categorizer) return enriched;
   const [guess] = enrichment.categorizer.suggest(categorizationInput(enriched, prepared.cleaned), 1);
   return guess && guess.confidence >= enrichment.threshold ? { ...enriched, categoryId: guess.categoryId, categorizedBy: 'model' } : enriched;
 }
@@ -73,8 +73,11 @@ export function categorizationInput(row: Pick<NewTransaction, 'description' | 'a
 export async function enrich(queries: EnrichmentQueries, userId: string, rows: readonly Incoming[]): Promise<NewTransaction[]> {
   const prepared = rows.map(prepare);
   const keys = [...new Set(prepared.flatMap(({ cleaned, given }) => (cleaned && !given.merchant ? [cleaned.key] : [])))];
-  const context = await queries.context(keys, knownVersion(userId));
-  const enrichment: Enrichment = { rules: compileRules(context.rules), aliases: context.aliases, threshold: context.threshold, categorizer: userCategorizer(userId, context) };
+  // A write whose every row comes with its category asks no model: nothing of it is read.
+  const needsModel = prepared.some(({ given }) => !given.categoryId);
+  const context = await queries.context(keys, needsModel ? knownVersion(userId) : null);
+  const categorizer = needsModel ? userCategorizer(userId, context) : undefined;
+  const enrichment: Enrichment = { rules: compileRules(context.rules), aliases: context.aliases, threshold: context.threshold, categorizer };
   return prepared.map((row) => enrichRow(row, enrichment));
 }
 
@@ -104,11 +107,11 @@ function memoized(categorizer: Categorizer): Categorizer {
 }
 
 /** How many lessons wait before a write folds them into the stored state. */
-const foldEvery = 8;
+const foldEvery = 16;
 
 /**
  * Teaches the user's categorizer the categories they chose, in the write's own transaction: the
- * lessons are appended (no lock, no rewrite of the state), and every few lessons this write folds
+ * lessons are appended (no lock, no rewrite of the state), and every sixteen lessons this write folds
  * them into the stored state under its row lock. A correction of a model guess counts extra.
  */
 export async function learn(queries: EnrichmentQueries, userId: string, lessons: readonly Lesson[]): Promise<void> {

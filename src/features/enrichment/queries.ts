@@ -44,7 +44,9 @@ export function enrichmentQueries(db: CommonQueryMethods, userId: string) {
      * threshold and categories, and their categorizer's version — with its state only when it is
      * not the version this process already holds.
      */
-    async context(keys: readonly string[], knownModelVersion: number) {
+    async context(keys: readonly string[], knownModelVersion: number | null) {
+      // null: the write needs no model (every row came with its category), so none is read.
+      const model = knownModelVersion !== null;
       const found = await db.one(sql.type(enrichmentRow)`
         select
           (select auto_categorize_threshold from users where id = ${userId}) as threshold,
@@ -56,12 +58,12 @@ export function enrichmentQueries(db: CommonQueryMethods, userId: string) {
             select json_agg(json_build_object('merchant_key', merchant_key, 'name', name))
             from merchant_aliases where user_id = ${userId} and merchant_key = any(${sql.array(keys, 'text')})
           ), '[]') as aliases,
-          ${categoryPlaces(userId)} as categories,
-          (
+          ${model ? categoryPlaces(userId) : sql.fragment`'[]'::json`} as categories,
+          ${model ? sql.fragment`(
             select json_build_object('version', version, 'state', case when version = ${knownModelVersion} then null else state end)
             from categorizer_states where user_id = ${userId}
-          ) as model,
-          ${pendingLessons(userId)} as lessons
+          )` : sql.fragment`null`} as model,
+          ${model ? pendingLessons(userId) : sql.fragment`'[]'::json`} as lessons
       `);
       return {
         ...found,
