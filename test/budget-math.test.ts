@@ -54,6 +54,7 @@ describe('day numbers', () => {
 });
 
 describe('periodContaining', () => {
+
   it.each<[BudgetPeriod, string, string, PeriodWindow]>([
     // Monthly anchored on the 31st: clamped in short months, back to the 31st when the month has one.
     ['monthly', '2026-01-31', '2026-01-31', { index: 0, start: '2026-01-31', end: '2026-02-27' }],

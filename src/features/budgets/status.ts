@@ -1,4 +1,5 @@
 import type { components } from '../../generated/api.ts';
+import { ledgerDates } from '../../limits.ts';
 import { daysBetween } from '../../calendar.ts';
 import type { PeriodWindow } from './periods.ts';
 
@@ -85,7 +86,8 @@ export function budgetStatus({ budget, date, period, spentInPeriod, spentBeforeP
     currency: budget.currency,
     date,
     period_start: period.start,
-    period_end: period.end,
+    // The ledger's calendar (and the contract's Date) ends on its last day: a period past it is shown ending there.
+    period_end: period.end > ledgerDates.latest ? ledgerDates.latest : period.end,
     budgeted: saturated(budgeted),
     carried_over: saturated(carriedOver),
     spent: saturated(spent),

@@ -61,9 +61,13 @@ function enrichRow(prepared: Prepared, enrichment: Enrichment): NewTransaction {
   return guess && guess.confidence >= enrichment.threshold ? { ...enriched, categoryId: guess.categoryId, categorizedBy: 'model' } : enriched;
 }
 
-/** A row as the categorizer reads it. */
-export function categorizationInput(row: Pick<NewTransaction, 'description' | 'amount'> & { currency?: string }, cleaned: CleanedMerchant | undefined): CategorizationInput {
-  return { description: row.description, amount: row.amount, currency: row.currency, merchant: cleaned };
+/**
+ * A row as the categorizer reads it. Without its currency: a row is enriched and learnt from
+ * before its insert looks its account's currency up, so amounts are always bucketed as if in
+ * hundredths (the same for learning and suggesting).
+ */
+export function categorizationInput(row: Pick<NewTransaction, 'description' | 'amount'>, cleaned: CleanedMerchant | undefined): CategorizationInput {
+  return { description: row.description, amount: row.amount, merchant: cleaned };
 }
 
 /**
@@ -137,14 +141,14 @@ async function foldLessons(queries: EnrichmentQueries, userId: string): Promise<
 export type Lesson = { input: CategorizationInput; categoryId: string; correction: boolean };
 
 /** A written transaction as the categorizer reads it: its merchant (or description) cleaned. */
-export function writtenInput(transaction: Pick<Transaction, 'description' | 'amount' | 'merchant'> & { currency: string }): CategorizationInput {
+export function writtenInput(transaction: Pick<Transaction, 'description' | 'amount' | 'merchant'>): CategorizationInput {
   return categorizationInput(transaction, cleanMerchant(transaction.merchant ?? transaction.description));
 }
 
-/** What written rows teach: the categories the user chose (rules and the model teach nothing). */
-export function lessonsOf(rows: readonly Incoming[], written: readonly Transaction[]): Lesson[] {
+/** What rows about to be written teach: the categories the user chose (rules and the model teach nothing). */
+export function lessonsOf(rows: readonly Incoming[], enriched: readonly NewTransaction[]): Lesson[] {
   return rows.flatMap(({ given }, index) => {
-    const transaction = written[index];
-    return given.categoryId && transaction?.category_id ? [{ input: writtenInput(transaction), categoryId: transaction.category_id, correction: false }] : [];
+    const row = enriched[index];
+    return given.categoryId && row?.categoryId ? [{ input: writtenInput(row), categoryId: row.categoryId, correction: false }] : [];
   });
 }

@@ -42,11 +42,12 @@ function toRows(items: TransactionCreate[]): Incoming[] {
 async function insertAll(q: Queries, userId: string, items: TransactionCreate[], pointerOf: (index: number, field: string) => string): Promise<Transaction[]> {
   const { transactions } = q;
   const rows = toRows(items);
-  const inserted = await transactions.insert(await enrich(q.enrichment, userId, rows));
-  if (inserted.length === items.length) {
-    await learn(q.enrichment, userId, lessonsOf(rows, inserted));
-    return inserted;
-  }
+  const enriched = await enrich(q.enrichment, userId, rows);
+  // Learnt before the insert: the insert's triggers lock the account's and the user's totals
+  // until commit, so nothing else should run between it and the commit.
+  await learn(q.enrichment, userId, lessonsOf(rows, enriched));
+  const inserted = await transactions.insert(enriched);
+  if (inserted.length === items.length) return inserted;
   const accounts = new Set((await transactions.findAccountCurrencies([...new Set(items.map((item) => item.account_id))])).map((a) => a.id));
   const categoryIds = [...new Set(items.flatMap((item) => (item.category_id ? [item.category_id] : [])))];
   const categories = new Set(categoryIds.length ? await transactions.findCategoryIds(categoryIds) : []);
