@@ -55,8 +55,7 @@ function enrichRow(prepared: Prepared, enrichment: Enrichment): NewTransaction {
     tags: [...new Set([...row.tags, ...outcome.tags])].slice(0, Math.max(maxTags, row.tags.length)),
   };
   if (outcome.categoryId) return { ...enriched, categoryId: outcome.categoryId, categorizedBy: 'rule', ruleId: outcome.ruleId ?? null };
-  // A threshold of 1 turns the model off: no confidence is above certainty.
-  if (given.categoryId || row.categoryId || enrichment.threshold >= 1 || !enrichment.categorizer) return enriched;
+  if (given.categoryId || row.categoryId || !enrichment.categorizer) return enriched;
   const [guess] = enrichment.categorizer.suggest(categorizationInput(enriched, prepared.cleaned), 1);
   return guess && guess.confidence >= enrichment.threshold ? { ...enriched, categoryId: guess.categoryId, categorizedBy: 'model' } : enriched;
 }
@@ -80,7 +79,8 @@ export async function enrich(queries: EnrichmentQueries, userId: string, rows: r
   // A write whose every row comes with its category asks no model: nothing of it is read.
   const needsModel = prepared.some(({ given }) => !given.categoryId);
   const context = await queries.context(keys, needsModel ? knownVersion(userId) : null);
-  const categorizer = needsModel ? userCategorizer(userId, context) : undefined;
+  // A threshold of 1 turns the model off: no categorizer is built for it.
+  const categorizer = needsModel && context.threshold < 1 ? userCategorizer(userId, context) : undefined;
   const enrichment: Enrichment = { rules: compileRules(context.rules), aliases: context.aliases, threshold: context.threshold, categorizer };
   return prepared.map((row) => enrichRow(row, enrichment));
 }
@@ -129,8 +129,7 @@ async function foldLessons(queries: EnrichmentQueries, userId: string): Promise<
   const locked = await queries.lockModel();
   const lessons = await queries.lessonsToFold();
   if (lessons.length === 0) return;
-  const { categories } = await queries.context([], Number.MAX_SAFE_INTEGER);
-  const categorizer = categorizerFor(categorizerContext(categories), locked?.state);
+  const categorizer = categorizerFor(categorizerContext(await queries.categories()), locked?.state);
   for (const lesson of lessons) categorizer.learn(lesson.input, lesson.category_id, { correction: lesson.correction });
   await queries.saveModel(categorizer.toState(), locked?.version ?? 0);
   await queries.dropLessons(lessons.at(-1)!.id);

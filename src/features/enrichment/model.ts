@@ -1,4 +1,4 @@
-import { HybridCategorizer, type CategorizationInput, type CategorizerContext, type CategorizerState } from '../categorization/categorizer.ts';
+import { HybridCategorizer, type CategorizerContext, type CategorizerState } from '../categorization/categorizer.ts';
 import { shippedPrior } from '../categorization/shipped-prior.ts';
 import type { DefaultCategoryPath } from '../merchants/types.ts';
 
@@ -51,4 +51,3 @@ export function categorizerFor(context: CategorizerContext, state: CategorizerSt
   return new HybridCategorizer(shippedPrior(), context, state);
 }
 
-export type { CategorizationInput };

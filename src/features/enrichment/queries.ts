@@ -72,6 +72,8 @@ export function enrichmentQueries(db: CommonQueryMethods, userId: string) {
         lessons: found.lessons as PendingLesson[],
       };
     },
+    /** The caller's categories, where each sits in the taxonomy: what folding lessons needs. */
+    categories: () => db.oneFirst(sql.type(enrichmentRow.pick({ categories: true }))`select ${categoryPlaces(userId)} as categories`),
     /** Appends lessons (no lock, no rewrite of the state); answers how many are now pending. */
     async appendLessons(lessons: readonly { input: unknown; categoryId: string; correction: boolean }[]): Promise<number> {
       return db.oneFirst(sql.type(z.object({ pending: z.number() }))`
