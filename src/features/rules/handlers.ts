@@ -18,7 +18,7 @@ async function assertConditions(context: UserContext<'createRule' | 'updateRule'
   const errors: FieldError[] = conditionProblems(conditions).map((error) => ({ ...error, in: 'body' as const }));
   const accounts = conditions.flatMap((condition, index) => (condition.field === 'account_id' ? [{ id: condition.value, index }] : []));
   if (accounts.length) {
-    const own = new Set(await context.q.rules.ownAccountIds(accounts.map((account) => account.id)));
+    const own = new Set((await context.q.transactions.findAccountCurrencies(accounts.map((account) => account.id))).map((account) => account.id));
     for (const account of accounts) if (!own.has(account.id)) errors.push(notYours('account', `#/conditions/${account.index}/value`));
   }
   if (errors.length) throw problems.unprocessable('Some conditions cannot be used.', errors);

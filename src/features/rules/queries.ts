@@ -58,12 +58,6 @@ export function ruleQueries(db: CommonQueryMethods, userId: string) {
         order by priority, created_at, id limit ${options.limit + 1}
       `);
     },
-    /** Every enabled rule, for the pipeline that writes transactions. */
-    listEnabled() {
-      return db.any(sql.type(ruleRow)`
-        select ${ruleColumns} from rules where user_id = ${userId} and enabled order by priority, created_at, id
-      `);
-    },
     find(id: string, options: { forUpdate?: boolean } = {}) {
       return db.maybeOne(sql.type(ruleRow)`
         select ${ruleColumns} from rules where user_id = ${userId} and id = ${id} ${options.forUpdate ? sql.fragment`for update` : sql.fragment``}
@@ -93,12 +87,6 @@ export function ruleQueries(db: CommonQueryMethods, userId: string) {
     },
     delete(id: string) {
       return db.query(sql.typeAlias('void')`delete from rules where user_id = ${userId} and id = ${id}`);
-    },
-    /** Which of these ids are the caller's accounts (a rule may only test for those). */
-    ownAccountIds(ids: readonly string[]) {
-      return db.anyFirst(sql.type(z.object({ id: z.string() }))`
-        select id from accounts where user_id = ${userId} and id = any(${sql.array(ids, 'uuid')})
-      `);
     },
   };
 }
