@@ -223,7 +223,8 @@ async function measureAll({ server, seed, owner, postgres }: Bench, services: Se
   const plans = await plansOf(owner, f);
   await removeCreatedRows(owner, f.writerUserId);
   await owner.query('vacuum (analyze) transactions, idempotency_keys');
-  const { rows, ratios } = evaluate(measurements, settings.connections);
+  const latencyTargets = new Map(apiScenarios(f).flatMap((scenario) => (scenario.latencyTargetMs === undefined ? [] : [[scenario.id, scenario.latencyTargetMs] as const])));
+  const { rows, ratios } = evaluate(measurements, settings.connections, latencyTargets);
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: machineOf(postgres, server),

@@ -10,7 +10,8 @@ import { fitCombiner, negativeLogLikelihood } from './fit-combiner.ts';
 import { generateLedgers, type UserLedger } from './ledgers.ts';
 import { percentiles, share, summarize } from './metrics.ts';
 import { runUser, type CombinerSample, type UserRun } from './prequential.ts';
-import { renderSection, writeSection } from './report.ts';
+import { writeSection } from './evaluation-file.ts';
+import { renderSection } from './report.ts';
 import { brandDescriber, brands, cleanMerchant } from './world.ts';
 
 const evaluationSeed = 1;
@@ -77,7 +78,7 @@ function main(): void {
     priorBytes: statSync(new URL('src/features/categorization/prior-weights.json', root)).size,
     seconds: (performance.now() - started) / 1000,
   });
-  writeSection(new URL('EVALUATION.md', root).pathname, section);
+  writeSection(new URL('EVALUATION.md', root).pathname, 'categorization', section);
   for (const { name, rates } of figures.byHistory) console.log(`${name}: hybrid ${share(rates.hybrid).toFixed(3)} (${rates.hybrid.count})`);
   console.log(`cold brands ${share(figures.coldBrands.hybrid).toFixed(3)}, cold locals ${share(figures.coldLocals.hybrid).toFixed(3)}`);
   console.log(`auto-apply coverage ${share(figures.autoApply.coverage).toFixed(3)} precision ${share(figures.autoApply.precision).toFixed(3)}, ECE ${figures.ece.toFixed(4)}`);

@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { sectionMarkers } from './evaluation-file.ts';
 import { share, type Figures, type PredictorRates, type Rate } from './metrics.ts';
 import type { Predictor } from './prequential.ts';
 
-const begin = '<!-- categorization:begin (written by npm run eval:categorization) -->';
-const end = '<!-- categorization:end -->';
+const { begin, end } = sectionMarkers('categorization');
 
 export type RunFacts = {
   seed: number;
@@ -108,16 +107,4 @@ export function renderSection(figures: Figures, facts: RunFacts): string {
     ...notes,
     end,
   ].join('\n');
-}
-
-/** Replaces the section between the markers, leaving the rest of the file as it was. */
-export function writeSection(path: string, section: string): void {
-  const before = existsSync(path) ? readFileSync(path, 'utf8') : '# Evaluation\n\nMeasured figures, each section written by the script it names.\n';
-  const from = before.indexOf(begin);
-  const to = before.indexOf(end);
-  const next =
-    from !== -1 && to > from
-      ? `${before.slice(0, from)}${section}${before.slice(to + end.length)}`
-      : `${before.trimEnd()}\n\n${section}\n`;
-  writeFileSync(path, next);
 }

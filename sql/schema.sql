@@ -41,6 +41,25 @@ CREATE TRIGGER accounts_ledger_volumes_update AFTER UPDATE OF user_id, currency,
 CREATE TRIGGER accounts_touch_updated_at BEFORE UPDATE ON public.accounts FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.accounts TO spendsense_app;
 
+CREATE TABLE public.anomaly_dismissals (
+  user_id uuid NOT NULL,
+  transaction_id uuid NOT NULL,
+  kind text,
+  merchant text,
+  merchant_key text,
+  amount bigint NOT NULL,
+  currency character(3) NOT NULL,
+  dismissed_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
+  CONSTRAINT anomaly_dismissals_pkey PRIMARY KEY (user_id, transaction_id),
+  CONSTRAINT anomaly_dismissals_transaction_fkey FOREIGN KEY (transaction_id) REFERENCES public.transactions(id) ON DELETE CASCADE,
+  CONSTRAINT anomaly_dismissals_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
+  CONSTRAINT anomaly_dismissals_kind_check CHECK ((kind = ANY (ARRAY['spike'::text, 'duplicate'::text, 'new_merchant'::text, 'price_increase'::text, 'card_testing'::text])))
+);
+ALTER TABLE public.anomaly_dismissals ENABLE ROW LEVEL SECURITY;
+CREATE INDEX anomaly_dismissals_transaction_idx ON public.anomaly_dismissals USING btree (transaction_id);
+CREATE POLICY anomaly_dismissals_isolation ON public.anomaly_dismissals AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+GRANT INSERT, SELECT, DELETE ON TABLE public.anomaly_dismissals TO spendsense_app;
+
 CREATE TABLE public.api_keys (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   user_id uuid NOT NULL,
@@ -112,6 +131,9 @@ CREATE INDEX categories_user_created_idx ON public.categories USING btree (user_
 CREATE UNIQUE INDEX categories_user_parent_name_key ON public.categories USING btree (user_id, COALESCE(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name));
 CREATE POLICY categories_isolation ON public.categories AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
 CREATE TRIGGER categories_hierarchy BEFORE INSERT OR UPDATE OF parent_id, kind ON public.categories FOR EACH ROW EXECUTE FUNCTION public.categories_check_hierarchy();
+CREATE TRIGGER categories_ledger_revisions_delete AFTER DELETE ON public.categories REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_categories_delete();
+CREATE TRIGGER categories_ledger_revisions_insert AFTER INSERT ON public.categories REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_categories_insert();
+CREATE TRIGGER categories_ledger_revisions_update AFTER UPDATE ON public.categories REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_categories_update();
 CREATE TRIGGER categories_touch_updated_at BEFORE UPDATE ON public.categories FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.categories TO spendsense_app;
 
@@ -183,6 +205,16 @@ ALTER TABLE public.imports ENABLE ROW LEVEL SECURITY;
 CREATE INDEX imports_user_created_idx ON public.imports USING btree (user_id, created_at DESC, id DESC);
 CREATE POLICY imports_isolation ON public.imports AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.imports TO spendsense_app;
+
+CREATE TABLE public.ledger_revisions (
+  user_id uuid NOT NULL,
+  revision bigint DEFAULT 0 NOT NULL,
+  CONSTRAINT ledger_revisions_pkey PRIMARY KEY (user_id),
+  CONSTRAINT ledger_revisions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE
+);
+ALTER TABLE public.ledger_revisions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ledger_revisions_isolation ON public.ledger_revisions AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.ledger_revisions TO spendsense_app;
 
 CREATE TABLE public.ledger_volumes (
   user_id uuid NOT NULL,
@@ -343,6 +375,9 @@ CREATE INDEX transactions_tags_idx ON public.transactions USING gin (tags);
 CREATE INDEX transactions_transfer_idx ON public.transactions USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
 CREATE INDEX transactions_user_date_idx ON public.transactions USING btree (user_id, date DESC, id DESC) INCLUDE (amount, currency, category_id, account_id, transfer_id);
 CREATE POLICY transactions_isolation ON public.transactions AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+CREATE TRIGGER transactions_ledger_revisions_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_transactions_delete();
+CREATE TRIGGER transactions_ledger_revisions_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_transactions_insert();
+CREATE TRIGGER transactions_ledger_revisions_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_transactions_update();
 CREATE TRIGGER transactions_ledger_volumes_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_delete();
 CREATE TRIGGER transactions_ledger_volumes_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_insert();
 CREATE TRIGGER transactions_ledger_volumes_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_update();
@@ -468,6 +503,86 @@ CREATE OR REPLACE FUNCTION public.current_app_user()
  LANGUAGE sql
  STABLE
 AS $function$ select nullif(current_setting('app.user_id', true), '')::uuid $function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_revisions_after_categories_delete()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_revisions_bump(array(select distinct user_id from old_rows));
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_revisions_after_categories_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_revisions_bump(array(select distinct user_id from new_rows));
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_revisions_after_categories_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_revisions_bump(array(
+    select distinct n.user_id
+    from new_rows n join old_rows o on o.id = n.id
+    where (n.user_id, n.name, n.kind, n.parent_id, n.archived) is distinct from (o.user_id, o.name, o.kind, o.parent_id, o.archived)
+  ));
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_revisions_after_transactions_delete()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_revisions_bump(array(select distinct user_id from old_rows));
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_revisions_after_transactions_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_revisions_bump(array(select distinct user_id from new_rows));
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_revisions_after_transactions_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+begin
+  perform ledger_revisions_bump(array(
+    select distinct n.user_id
+    from new_rows n join old_rows o on o.id = n.id
+    where (n.user_id, n.date, n.amount, n.currency, n.account_id, n.category_id, n.merchant, n.merchant_key, n.transfer_id)
+      is distinct from (o.user_id, o.date, o.amount, o.currency, o.account_id, o.category_id, o.merchant, o.merchant_key, o.transfer_id)
+  ));
+  return null;
+end
+$function$;
+
+CREATE OR REPLACE FUNCTION public.ledger_revisions_bump(user_ids uuid[])
+ RETURNS void
+ LANGUAGE sql
+AS $function$
+  insert into ledger_revisions as r (user_id, revision)
+  select distinct u, 1 from unnest(user_ids) as u
+  where exists (select 1 from users where id = u)
+  order by 1
+  on conflict (user_id) do update set revision = r.revision + 1;
+$function$;
 
 CREATE OR REPLACE FUNCTION public.ledger_volumes_add(user_ids uuid[], currencies character[], deltas numeric[], limit_name text)
  RETURNS void

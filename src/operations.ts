@@ -3,6 +3,7 @@ import { apiKeysOperations } from './features/api-keys/operations.ts';
 import { authOperations } from './features/auth/operations.ts';
 import { budgetsOperations } from './features/budgets/operations.ts';
 import { categoriesOperations } from './features/categories/operations.ts';
+import { insightsOperations } from './features/insights/operations.ts';
 import { importsOperations } from './features/imports/operations.ts';
 import { meOperations } from './features/me/operations.ts';
 import { opsOperations } from './features/ops/operations.ts';
@@ -32,4 +33,5 @@ export const operations = {
   ...rulesOperations,
   ...suggestionsOperations,
   ...importsOperations,
+  ...insightsOperations,
 } satisfies Operations<OperationId>;

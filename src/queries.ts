@@ -4,6 +4,7 @@ import { apiKeyQueries } from './features/api-keys/queries.ts';
 import { budgetQueries } from './features/budgets/queries.ts';
 import { categoryQueries } from './features/categories/queries.ts';
 import { enrichmentQueries } from './features/enrichment/queries.ts';
+import { insightQueries } from './features/insights/queries.ts';
 import { importQueries } from './features/imports/queries.ts';
 import { meQueries } from './features/me/queries.ts';
 import { reportQueries } from './features/reports/queries.ts';
@@ -25,6 +26,7 @@ export function queriesFor(db: CommonQueryMethods, userId: string) {
     categories: categoryQueries(db, userId),
     enrichment: enrichmentQueries(db, userId),
     imports: importQueries(db, userId),
+    insights: insightQueries(db, userId),
     me: meQueries(db, userId),
     reports: reportQueries(db, userId),
     rules: ruleQueries(db, userId),

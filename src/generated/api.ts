@@ -798,6 +798,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/insights/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forecast spending
+         * @description Next months' spending per expense category, group or in total, with 80 % and 95 % prediction
+         *     intervals, from the caller's own monthly history (the same aggregates as the spending report:
+         *     outflows minus refunds in expense categories, transfers left out).
+         *
+         *     Recurring bills and subscriptions the API knows of are taken out of each history and added
+         *     back as known amounts. The rest is forecast on a square-root scale by seasonal naive (the same
+         *     month last year), MSTL, a smoothed level and the 12-month mean, weighted by how well each did
+         *     one month ahead over the past year; the intervals are AutoETS's, re-centred on that point.
+         *     Under 7 months of history, a trimmed mean with the history's own spread. Each series says
+         *     which it used, what it knew of recurring bills, and how the method did on its own past
+         *     (`backtest`). Measured against seasonal naive on generated ledgers in EVALUATION.md.
+         *
+         *     Only months before `as_of` are used, so any past month can be forecast and compared with what
+         *     happened. Answers are kept per user until their transactions change.
+         */
+        get: operations["getSpendingForecast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/insights/anomalies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unusual transactions
+         * @description Transactions in the range that look unusual — a spike against the merchant's usual, a
+         *     duplicate charge, a large first charge at a new merchant, a subscription's price increase, a
+         *     burst of tiny charges that looks like card testing — most severe first, each with a reason a
+         *     person reads and the usual range. Explainable rules, not a black box: measured precision and
+         *     recall on generated ledgers with injected anomalies are in EVALUATION.md.
+         *
+         *     Only outflows are judged, each against the history before it. Dismissed transactions, and
+         *     later ones like them, are left out.
+         */
+        get: operations["listAnomalies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/insights/anomalies/{transaction_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The transaction to mark as expected. */
+                transaction_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a transaction as expected
+         * @description Tells the detectors this transaction is fine: it is no longer listed, nor are later ones like
+         *     it (the same kind at the same merchant, at most 25 % larger). Dismissing twice changes
+         *     nothing and answers the first dismissal. A transaction that is deleted takes its dismissal
+         *     with it.
+         */
+        post: operations["dismissAnomaly"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/insights/recurring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recurring bills, subscriptions and income
+         * @description Streams of transactions at one merchant that come on a cadence — subscriptions, bills
+         *     (variable amounts such as utilities count), salaries — found from the intervals between
+         *     them (tolerating weekend shifts and month-end clamping), with the next expected date and
+         *     whether the stream is on time, late or ended. Measured on generated ledgers in EVALUATION.md.
+         */
+        get: operations["listRecurring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1865,7 +1974,11 @@ export interface components {
             state: "ok" | "warning" | "over";
             /**
              * Format: int64
-             * @description Spending by the period's end if it continues at the rate so far (linear). Saturates at ±9007199254740991.
+             * @description Spending expected by the period's end: what is spent so far plus what the spending forecast
+             *     (`GET /v1/insights/forecast`, from the months before the day after `date`) expects for the
+             *     rest of the period, each forecast month's mean (`expected`) spread evenly over its days. With under three months
+             *     of history in the budget's category, the rate so far instead (linear). Saturates at
+             *     ±9007199254740991.
              */
             projected_spend: number;
             /** @description Days from `date` to the period's end, `date` included. */
@@ -2022,6 +2135,204 @@ export interface components {
             currency: components["schemas"]["CurrencyCode"];
             months: components["schemas"]["Month"][];
             categories: components["schemas"]["CategoryTrend"][];
+        };
+        /**
+         * ForecastGrouping
+         * @description What each forecast series covers: one per expense `category`, one per `parent_category` (a
+         *     group with its categories), or one `total` of all spending.
+         * @enum {string}
+         */
+        ForecastGrouping: "category" | "parent_category" | "total";
+        /**
+         * SpendingAmount
+         * Format: int64
+         * @description Spending in minor units, positive (outflows minus refunds), as in the spending report.
+         * @example 61230
+         */
+        SpendingAmount: number;
+        /**
+         * ForecastPoint
+         * @description One forecast month, positive minor units of the forecast's currency: the typical month
+         *     (`predicted`, what a person should expect to see), two prediction intervals around it —
+         *     `lower_95 ≤ lower_80 ≤ predicted ≤ upper_80 ≤ upper_95`, where the month's spending should fall
+         *     80 % and 95 % of the time (measured coverage in EVALUATION.md) — and the mean month
+         *     (`expected`). Lumpy spending makes the typical month run below the mean: add `expected` when
+         *     summing months or categories (budgets project with it).
+         */
+        ForecastPoint: {
+            month: components["schemas"]["Month"];
+            predicted: components["schemas"]["SpendingAmount"];
+            lower_80: components["schemas"]["SpendingAmount"];
+            upper_80: components["schemas"]["SpendingAmount"];
+            lower_95: components["schemas"]["SpendingAmount"];
+            upper_95: components["schemas"]["SpendingAmount"];
+            expected: components["schemas"]["SpendingAmount"];
+        };
+        /**
+         * ForecastBacktest
+         * @description How the method did on this series' own past: one-month-ahead forecasts from the last
+         *     `origins` months of history, each made from the data before it. `mase` is their mean absolute
+         *     error divided by that of seasonal naive (last year's same month) on the same months: below 1
+         *     beats it. Null when the history is too short to test (under 13 months).
+         */
+        ForecastBacktest: {
+            mase: number | null;
+            /** @enum {string} */
+            baseline: "seasonal_naive";
+            origins: number;
+        };
+        /**
+         * ForecastSeries
+         * @description One category's (or group's, or all spending's) forecast.
+         */
+        ForecastSeries: {
+            /** @description The category's id (the group's for `parent_category`); null for the total. */
+            key: components["schemas"]["NullableId"];
+            /** @description The category's or group's name; "All spending" for the total. */
+            label: string;
+            /**
+             * @description How this series was forecast: `weighted_combination` (seasonal naive, MSTL, a smoothed level
+             *     and the 12-month mean weighted by their recent one-step errors), `seasonal_naive+mstl` or
+             *     `seasonal_naive+smoothed_level` (fixed mixes while there is too little history to weigh),
+             *     `recent_mean`, `trimmed_mean` (under 7 months), `known_recurring` (the history is all
+             *     recurring bills), `none` (no spending before `as_of`).
+             */
+            method: string;
+            /** @description Months of history the forecast used (from the first month with spending up to the month before `as_of`). */
+            history_months: number;
+            /** @description Why this forecast is less sure than usual (short history, no spending, lumpy months), for a person to read; null when nothing is worth saying. */
+            note: string | null;
+            /**
+             * @description Recurring bills and subscriptions the API knows of (`GET /v1/insights/recurring`) due in the
+             *     first forecast month. Their past charges are taken out of the history before fitting and
+             *     these amounts added back, so they are part of `predicted`. Only for a forecast from the
+             *     current month on: for a past `as_of` the streams would be read from the months forecast.
+             */
+            known_recurring: number;
+            points: components["schemas"]["ForecastPoint"][];
+            backtest: components["schemas"]["ForecastBacktest"];
+        };
+        /**
+         * SpendingForecast
+         * @description Spending forecasts per category, group or in total, with prediction intervals and each series' own backtest.
+         */
+        SpendingForecast: {
+            currency: components["schemas"]["CurrencyCode"];
+            as_of: components["schemas"]["Month"];
+            months: number;
+            group_by: components["schemas"]["ForecastGrouping"];
+            /** @description The method in one line; each series names what it used. */
+            method: string;
+            /** @description Why there are no series (no spending in this currency before `as_of`); null otherwise. */
+            note: string | null;
+            /** @description Largest predicted first month first. */
+            series: components["schemas"]["ForecastSeries"][];
+        };
+        /**
+         * AnomalyKind
+         * @description What looks wrong: `spike` (an amount far from this merchant's or category's usual, judged on a
+         *     log scale by a robust median/MAD z-score), `duplicate` (the same merchant and amount within two
+         *     days, where that is not the user's habit), `new_merchant` (a first charge at a merchant, above
+         *     the user's usual large purchase), `price_increase` (a recurring charge up more than 5 %),
+         *     `card_testing` (a burst of tiny charges at a merchant new to the user).
+         * @enum {string}
+         */
+        AnomalyKind: "spike" | "duplicate" | "new_merchant" | "price_increase" | "card_testing";
+        /**
+         * AmountRange
+         * @description The usual range of an amount's size, positive minor units of the transaction's currency.
+         */
+        AmountRange: {
+            low: components["schemas"]["SpendingAmount"];
+            high: components["schemas"]["SpendingAmount"];
+        };
+        /**
+         * Anomaly
+         * @description A transaction that looks unusual, and why. Each transaction is judged only against the
+         *     history before it (and, for duplicates and card testing, the two days after), so what is
+         *     flagged does not change as later history arrives.
+         */
+        Anomaly: {
+            transaction_id: components["schemas"]["Id"];
+            kind: components["schemas"]["AnomalyKind"];
+            /** @description How unusual, 0–1, comparable across kinds; the list is sorted by it. */
+            score: number;
+            /**
+             * @description A sentence a person reads, with the amounts in the transaction's currency.
+             * @example 4.1× your usual at Shell (usually $38.00–$61.00)
+             */
+            reason: string;
+            /** @description The usual range of the amount's size; null where no range applies (duplicates, card testing). */
+            expected: components["schemas"]["AmountRange"] | null;
+            date: components["schemas"]["Date"];
+            /** @description The transaction's merchant. */
+            merchant: string | null;
+            amount: components["schemas"]["MinorUnits"];
+            currency: components["schemas"]["CurrencyCode"];
+        };
+        /**
+         * AnomalyList
+         * @description Unusual transactions in the range, most severe first.
+         */
+        AnomalyList: {
+            data: components["schemas"]["Anomaly"][];
+        };
+        /**
+         * AnomalyDismissal
+         * @description A transaction marked as expected. It is no longer flagged, and neither are later ones like it:
+         *     the same kind at the same merchant, at most 25 % larger (for a transaction that was not
+         *     flagged, any kind at that merchant).
+         */
+        AnomalyDismissal: {
+            transaction_id: components["schemas"]["Id"];
+            /** @description What it was flagged as when dismissed; null when it was not flagged. */
+            kind: components["schemas"]["AnomalyKind"] | null;
+            merchant: string | null;
+            amount: components["schemas"]["MinorUnits"];
+            currency: components["schemas"]["CurrencyCode"];
+            dismissed_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * Cadence
+         * @description How often a recurring stream comes (`semi_monthly`: twice a month, such as the 1st and the 15th).
+         * @enum {string}
+         */
+        Cadence: "weekly" | "biweekly" | "semi_monthly" | "monthly" | "quarterly" | "semiannual" | "yearly";
+        /**
+         * RecurringSeries
+         * @description A recurring stream found in the history: a subscription, a bill (variable amounts such as
+         *     utilities count), a salary. Amounts are positive minor units; `direction` says which way the
+         *     money goes.
+         */
+        RecurringSeries: {
+            merchant: components["schemas"]["Merchant"];
+            currency: components["schemas"]["CurrencyCode"];
+            /** @description The category most of the stream's transactions have; null when mostly uncategorized. */
+            category_id: components["schemas"]["NullableId"];
+            cadence: components["schemas"]["Cadence"];
+            typical_amount: components["schemas"]["SpendingAmount"];
+            last_amount: components["schemas"]["SpendingAmount"];
+            first_date: components["schemas"]["Date"];
+            last_date: components["schemas"]["Date"];
+            next_expected_date: components["schemas"]["Date"];
+            transaction_count: number;
+            last_transaction_id: components["schemas"]["Id"];
+            /** @enum {string} */
+            direction: "inflow" | "outflow";
+            /**
+             * @description `late` when the next expected date has passed by more than the cadence tolerates (a few
+             *     days for weekly streams, a week for monthly, about three weeks for yearly); `ended` when two
+             *     or more expected occurrences are missing.
+             * @enum {string}
+             */
+            state: "active" | "late" | "ended";
+        };
+        /**
+         * RecurringList
+         * @description Recurring streams, active first, then late, then ended; within each by the next expected date.
+         */
+        RecurringList: {
+            data: components["schemas"]["RecurringSeries"][];
         };
     };
     responses: {
@@ -4542,6 +4853,227 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSpendingForecast: {
+        parameters: {
+            query?: {
+                /** @description How many months to forecast, `as_of` first. */
+                months?: number;
+                /** @description The first forecast month; the current month (UTC) when absent. The forecast may not reach past 2199-12. */
+                as_of?: components["schemas"]["Month"];
+                /** @description What each series covers. */
+                group_by?: components["schemas"]["ForecastGrouping"];
+                /** @description The currency to report in (only transactions in it count); the user's default currency when absent. */
+                currency?: components["parameters"]["ReportCurrency"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The forecast; a series per category with spending before `as_of` (none, with a `note`, when there is no spending at all). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "USD",
+                     *       "as_of": "2026-04",
+                     *       "months": 2,
+                     *       "group_by": "category",
+                     *       "method": "recurring bills known in advance; the rest by an error-weighted combination of seasonal naive, MSTL, a smoothed level and the 12-month mean; AutoETS intervals re-centred",
+                     *       "note": null,
+                     *       "series": [
+                     *         {
+                     *           "key": "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *           "label": "Groceries",
+                     *           "method": "weighted_combination",
+                     *           "history_months": 38,
+                     *           "note": null,
+                     *           "known_recurring": 0,
+                     *           "points": [
+                     *             {
+                     *               "month": "2026-04",
+                     *               "predicted": 58200,
+                     *               "lower_80": 51000,
+                     *               "upper_80": 65400,
+                     *               "lower_95": 47200,
+                     *               "upper_95": 69300,
+                     *               "expected": 59100
+                     *             },
+                     *             {
+                     *               "month": "2026-05",
+                     *               "predicted": 60100,
+                     *               "lower_80": 52100,
+                     *               "upper_80": 68100,
+                     *               "lower_95": 47900,
+                     *               "upper_95": 72400,
+                     *               "expected": 61000
+                     *             }
+                     *           ],
+                     *           "backtest": {
+                     *             "mase": 0.81,
+                     *             "baseline": "seasonal_naive",
+                     *             "origins": 6
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SpendingForecast"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAnomalies: {
+        parameters: {
+            query?: {
+                /** @description First day of the range; 90 days before `to` when absent. */
+                from?: string;
+                /** @description Last day of the range (inclusive); today (UTC) when absent. */
+                to?: string;
+                /** @description How many at most (the most severe). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unusual transactions, possibly none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "transaction_id": "5b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *           "kind": "price_increase",
+                     *           "score": 0.83,
+                     *           "reason": "Netflix went from $15.49 to $22.99 (+48 %)",
+                     *           "expected": {
+                     *             "low": 1549,
+                     *             "high": 1549
+                     *           },
+                     *           "date": "2026-03-14",
+                     *           "merchant": "Netflix",
+                     *           "amount": -2299,
+                     *           "currency": "USD"
+                     *         },
+                     *         {
+                     *           "transaction_id": "7d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+                     *           "kind": "spike",
+                     *           "score": 0.71,
+                     *           "reason": "4.1× your usual at Shell (usually $38.00–$61.00)",
+                     *           "expected": {
+                     *             "low": 3800,
+                     *             "high": 6100
+                     *           },
+                     *           "date": "2026-03-09",
+                     *           "merchant": "Shell",
+                     *           "amount": -19850,
+                     *           "currency": "USD"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnomalyList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    dismissAnomaly: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The transaction to mark as expected. */
+                transaction_id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dismissal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "transaction_id": "7d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+                     *       "kind": "spike",
+                     *       "merchant": "Shell",
+                     *       "amount": -19850,
+                     *       "currency": "USD",
+                     *       "dismissed_at": "2026-03-10T08:12:44.120Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnomalyDismissal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRecurring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The recurring streams, possibly none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "merchant": "Netflix",
+                     *           "currency": "USD",
+                     *           "category_id": "3f2504e0-4f89-41d3-9a0c-0305e82c3309",
+                     *           "cadence": "monthly",
+                     *           "typical_amount": 1549,
+                     *           "last_amount": 2299,
+                     *           "first_date": "2024-01-14",
+                     *           "last_date": "2026-03-14",
+                     *           "next_expected_date": "2026-04-14",
+                     *           "transaction_count": 27,
+                     *           "last_transaction_id": "5b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *           "direction": "outflow",
+                     *           "state": "active"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecurringList"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             503: components["responses"]["ServiceUnavailable"];
         };

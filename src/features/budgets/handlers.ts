@@ -4,6 +4,8 @@ import type { Handler } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { problems } from '../../http/problems.ts';
 import type { Queries } from '../../queries.ts';
+import { addDays } from '../../calendar.ts';
+import { expectedSpending } from '../insights/expected-spending.ts';
 import { periodContaining } from './periods.ts';
 import { budgetCursor, type Budget } from './queries.ts';
 import { budgetStatus, carriesOver, type BudgetStatus } from './status.ts';
@@ -41,6 +43,10 @@ async function statusesAt(q: Queries, budgets: readonly Budget[], date: string):
     })),
   );
   const byBudget = new Map(sums.map((row) => [row.budget_id, row]));
+  const expected = await expectedSpending(
+    q.insights,
+    budgets.map((budget, index) => ({ currency: budget.currency, categoryId: budget.category_id, from: addDays(date, 1), to: periods[index]!.end })),
+  );
   return budgets.map((budget, index) =>
     budgetStatus({
       budget,
@@ -48,6 +54,7 @@ async function statusesAt(q: Queries, budgets: readonly Budget[], date: string):
       period: periods[index]!,
       spentInPeriod: byBudget.get(budget.id)?.spent_in_period ?? 0,
       spentBeforePeriod: byBudget.get(budget.id)?.spent_before_period ?? 0,
+      expectedRest: expected[index] ?? null,
     }),
   );
 }

@@ -15,6 +15,12 @@ export type BudgetStatusInput = {
   spentInPeriod: number;
   /** Outflows minus refunds from the budget's start_date to the day before period.start. */
   spentBeforePeriod: number;
+  /**
+   * What the spending forecast expects from the day after `date` to the period's end
+   * (src/features/insights/expected-spending.ts); null when it has too little history, and the
+   * projection is linear instead.
+   */
+  expectedRest?: number | null;
 };
 
 /**
@@ -58,12 +64,13 @@ function saturated(value: bigint): number {
  * - percent_used: 0 when nothing (net) is spent; spent ÷ available to 4 decimals when something is
  *   available; null when something is spent but nothing is available.
  * - state: over when spent > available, warning from alert_threshold on, else ok.
- * - projected_spend: spent × days in period ÷ days elapsed (date included), rounded half away from zero.
+ * - projected_spend: spent + what the forecast expects for the rest of the period; without a
+ *   forecast, spent × days in period ÷ days elapsed (date included), rounded half away from zero.
  * - days_left: from date to the period's end, both included.
  * - Each amount is computed exactly and then saturated at ±(2^53 − 1); percent_used and state
  *   come from the exact values.
  */
-export function budgetStatus({ budget, date, period, spentInPeriod, spentBeforePeriod }: BudgetStatusInput): BudgetStatus {
+export function budgetStatus({ budget, date, period, spentInPeriod, spentBeforePeriod, expectedRest = null }: BudgetStatusInput): BudgetStatus {
   const budgeted = BigInt(budget.amount);
   const spent = BigInt(spentInPeriod);
   const carriedOver = carriesOver(budget, period) ? BigInt(period.index) * budgeted - BigInt(spentBeforePeriod) : 0n;
@@ -94,7 +101,7 @@ export function budgetStatus({ budget, date, period, spentInPeriod, spentBeforeP
     remaining: saturated(available - spent),
     percent_used: percentUsed,
     state,
-    projected_spend: saturated(divideRounded(spent * daysInPeriod, daysElapsed)),
+    projected_spend: saturated(expectedRest === null ? divideRounded(spent * daysInPeriod, daysElapsed) : spent + BigInt(expectedRest)),
     days_left: daysBetween(date, period.end) + 1,
   };
 }
