@@ -348,7 +348,8 @@ describe('detectRecurring: properties', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), (seed) => {
         const entries = ledger([
-          ...purchases('amazon', '2024-01-01', 500, 2, 3000, seed),
+          // No purchase at Prime's price: one in Prime's slot would rightly join it.
+          ...purchases('amazon', '2024-01-01', 500, 2, 3000, seed).filter((line) => line.amount !== -1499),
           ...charges('amazon', everyMonths('2024-01', 1, 16, 1 + (seed % 28)), -1499),
           ...charges('comcast', everyMonths('2024-02', 1, 15, 20).map(nextBusinessDay), -7999),
         ]);
@@ -356,7 +357,9 @@ describe('detectRecurring: properties', () => {
         const found = detectRecurring(entries, '2025-06-01');
         const ids = found.flatMap((series) => series.transactionIds);
         expect(new Set(ids).size).toBe(ids.length);
-        expect(found.map((series) => series.merchantKey).sort()).toEqual(['amazon', 'comcast']);
+        // Random purchases may line up by chance (rarely); the two real streams are always there.
+        expect(found.filter((series) => series.merchantKey === 'amazon' && series.typicalAmount === 1499 && series.transactionCount === 16)).toHaveLength(1);
+        expect(found.filter((series) => series.merchantKey === 'comcast' && series.transactionCount === 15)).toHaveLength(1);
         for (const series of found) {
           const own = series.transactionIds.map((id) => byId.get(id) as LedgerEntry);
           expect(own).toHaveLength(series.transactionCount);

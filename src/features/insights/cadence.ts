@@ -14,7 +14,7 @@ export type CalendarDay = { day: number; month: number; dayOfMonth: number };
 export type Occurrence = CalendarDay & { magnitude: number };
 
 export type CadenceRule = {
-  /** Average days between slots: sizes the count check. */
+  /** Average days between slots: sizes the checks on counts and intervals, and the margin around a run. */
   meanDays: number;
   /** How far before / after its slot a charge may land and still be that slot's (business-day shifts, posting lag). */
   early: number;
@@ -28,7 +28,7 @@ export type CadenceRule = {
 export const cadenceRules: Readonly<Record<Cadence, CadenceRule>> = {
   weekly: { meanDays: 7, early: 2, late: 3, grace: 3, minCount: 4 },
   biweekly: { meanDays: 14, early: 3, late: 3, grace: 4, minCount: 3 },
-  semi_monthly: { meanDays: 365.25 / 24, early: 3, late: 4, grace: 4, minCount: 4 },
+  semi_monthly: { meanDays: 365.25 / 24, early: 4, late: 4, grace: 4, minCount: 4 },
   monthly: { meanDays: 365.25 / 12, early: 4, late: 5, grace: 6, minCount: 3 },
   quarterly: { meanDays: 365.25 / 4, early: 7, late: 8, grace: 10, minCount: 2 },
   semiannual: { meanDays: 365.25 / 2, early: 10, late: 12, grace: 14, minCount: 2 },
@@ -141,11 +141,13 @@ export type Fit = {
   slots: number[];
   /** Each member's day minus its slot's day. */
   residuals: number[];
-  /** Charges between the first and the last member that are not members (off schedule, a second one in a slot). */
+  /** Charges from a slot before the first member to a slot after the last that are not members (off schedule, a second one in a slot). */
   extras: number;
+  /** Charges fitted, members or not. */
+  total: number;
   /** Slots between the first and the last member without a charge. */
   misses: number;
-  /** Σ |residual|, early ones weighted up: a shifted charge lands on the next business day more often than before. */
+  /** Σ |residual|, early ones weighted up (`earlyWeight`). */
   cost: number;
 };
 
@@ -183,7 +185,7 @@ export function fitSchedule(charges: readonly Occurrence[], schedule: Schedule):
   }
   const whole = bestFrom === 0 && bestTo === slots.length;
   const run = whole ? { members, slots, residuals } : { members: members.slice(bestFrom, bestTo), slots: slots.slice(bestFrom, bestTo), residuals: residuals.slice(bestFrom, bestTo) };
-  return { schedule, ...run, ...unexplained(charges, run.members, run.slots, rule.meanDays), cost: costOf(run.residuals) };
+  return { schedule, ...run, ...unexplained(charges, run.members, run.slots, rule.meanDays), total: charges.length, cost: costOf(run.residuals) };
 }
 
 /**
@@ -215,28 +217,39 @@ function unexplained(charges: readonly CalendarDay[], members: readonly number[]
   return { extras: to - from + 1 - count, misses: (slots[count - 1] as number) - (slots[0] as number) + 1 - count };
 }
 
-const costOf = (residuals: readonly number[]) => residuals.reduce((sum, residual) => sum + (residual < 0 ? -1.25 * residual : residual), 0);
+/** A charge shifted off a weekend lands on the next business day more often than on the one before. */
+const earlyWeight = 1.25;
+const offBy = (residual: number) => (residual < 0 ? -earlyWeight * residual : residual);
+const costOf = (residuals: readonly number[]) => residuals.reduce((sum, residual) => sum + offBy(residual), 0);
+
+/** Days of residual a charge off schedule, or a slot without a charge, weighs as. */
+const unexplainedDays = 4;
 
 /**
- * Members explained minus charges and slots left unexplained; ties go to the smaller cost.
- * Twice a month has two days to fit where every other cadence has one: it pays half a day per
- * charge, so a short biweekly run is not read as twice a month.
+ * Better first: members explained minus charges and slots left unexplained, each worth
+ * `unexplainedDays` of residual, less the residuals themselves. So a schedule a day off every
+ * charge does not win by taking in one stray purchase, and one that explains all the charges
+ * beats a run of some. Twice a month has two days to fit where every other cadence has one: it
+ * pays half a day per charge, so a short biweekly run is not read as twice a month.
  */
 export function compareFits(a: Fit, b: Fit): number {
-  const score = (fit: Fit) => fit.members.length - fit.extras - fit.misses;
-  const cost = (fit: Fit) => fit.cost + (fit.schedule.cadence === 'semi_monthly' ? fit.members.length / 2 : 0);
-  return score(b) - score(a) || cost(a) - cost(b);
+  const value = (fit: Fit) =>
+    unexplainedDays * (2 * fit.members.length - fit.total - fit.misses) - fit.cost - (fit.schedule.cadence === 'semi_monthly' ? fit.members.length / 2 : 0);
+  return value(b) - value(a);
 }
 
 const monthsPerSlot: Partial<Record<Cadence, number>> = { monthly: 1, quarterly: 3, semiannual: 6, yearly: 12 };
 const daysPerSlot: Partial<Record<Cadence, number>> = { weekly: 7, biweekly: 14 };
-/** Candidate anchors fitted in full per cadence (the rest are ranked out by a cheap count). */
+/** Candidate anchors fitted in full per month-based cadence (the rest are ranked out by a cheap score). */
 const candidatesKept = 3;
 
 export type FitOptions = {
   /** Fit this cadence only. */
   only?: Cadence;
-  /** Share of consecutive charges that must lie about a slot apart (within 10 % of it, 4 days at least: two charges 2 days off, and 3 more for the months' lengths) before a cadence is fitted. */
+  /**
+   * Share of consecutive charges that must lie about a slot apart before a cadence is fitted:
+   * within 10 % of a slot, 4 days at least (two charges 2 days off), 3 more for months' lengths.
+   */
   steadyShare?: number;
 };
 
@@ -340,27 +353,25 @@ function semiMonthlyCandidates(dates: readonly CalendarDay[], rule: CadenceRule)
 const histogram = new Int32Array(31 * 12);
 const scores = new Float64Array(31 * 12);
 
-/** Positions score by the charges in the window first; the charges near break ties (they never reach this). */
-const nearWeight = 1 / 4096;
-
 /**
- * Scores every anchor on a cycle (a day of the month, a day of the year): how many charges a
- * schedule anchored there would take in (its window from `early` before to `late` after), then
- * how many lie within a day of it, the day itself counted twice. Every position is scored, not
- * only those with a charge: a charge 2 days late and one 2 days early have their anchor between
- * them. The scores stay in `scores` until the next call.
+ * Scores every anchor on a cycle (a day of the month, a day of the year) the way a fit is
+ * valued: twice `unexplainedDays` for each charge its window (from `early` before to `late`
+ * after) takes in, less the days they lie off it. Every position is scored, not only those with a
+ * charge: a charge 2 days late and one 2 days early have their anchor between them. The scores
+ * stay in `scores` until the next call.
  */
 function scorePositions(dates: readonly CalendarDay[], positionOf: (date: CalendarDay) => number, cycle: number, window: CadenceRule): void {
   for (const date of dates) {
     const position = positionOf(date);
     histogram[position] = (histogram[position] as number) + 1;
   }
-  const at = (position: number) => histogram[(position + cycle) % cycle] as number;
-  let count = 0;
-  for (let offset = -window.early; offset <= window.late; offset++) count += at(offset);
   for (let position = 0; position < cycle; position++) {
-    if (position > 0) count += at(position + window.late) - at(position - window.early - 1);
-    scores[position] = count + nearWeight * (2 * at(position) + at(position - 1) + at(position + 1));
+    let score = 0;
+    for (let offset = -window.early; offset <= window.late; offset++) {
+      const count = histogram[(position + offset + cycle) % cycle] as number;
+      if (count > 0) score += count * (2 * unexplainedDays - offBy(offset));
+    }
+    scores[position] = score;
   }
   for (const date of dates) histogram[positionOf(date)] = 0;
 }
@@ -370,7 +381,7 @@ function topPositions(cycle: number, keep: number, allowed?: (position: number) 
   const top: number[] = [];
   for (let position = 0; position < cycle; position++) {
     const score = scores[position] as number;
-    if (score === 0 || (top.length === keep && score <= (scores[top[keep - 1] as number] as number)) || (allowed !== undefined && !allowed(position))) continue;
+    if (score <= 0 || (top.length === keep && score <= (scores[top[keep - 1] as number] as number)) || (allowed !== undefined && !allowed(position))) continue;
     let place = top.length;
     while (place > 0 && score > (scores[top[place - 1] as number] as number)) place--;
     top.splice(place, 0, position);

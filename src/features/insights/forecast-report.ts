@@ -1,6 +1,6 @@
 import { addMonths, monthsBetween } from '../../calendar.ts';
 import type { components } from '../../generated/api.ts';
-import { forecastSpending, type ForecastInput, type SeriesForecast } from './forecast.ts';
+import { forecastedHistory, memoizedForecast } from './forecast-memo.ts';
 import type { InsightCategory, MonthlySpending } from './queries.ts';
 import { expectedDates } from './schedule.ts';
 import type { RecurringCharge } from './analysis.ts';
@@ -17,27 +17,6 @@ export const forecastMethod =
 
 /** The recurring streams a forecast knows of, and the past charges of their outflows. */
 export type KnownRecurring = { streams: readonly RecurringSeries[]; charges: readonly RecurringCharge[] };
-
-/** A series longer than this is cut to its latest months: older spending says little about next month's. */
-const maxHistoryMonths = 60;
-
-/**
- * Forecasts by their input: a forecast is a pure function of the monthly history, the horizon and
- * the known amounts, so a write that leaves a series' months alone (this month's spending, another
- * category) reuses its forecast, and fitting (~6–10 ms a series, backtest included) happens once per distinct history.
- */
-const forecastsByInput = new Map<string, SeriesForecast>();
-const maxForecastsKept = 20_000;
-
-function memoizedForecast(input: ForecastInput): SeriesForecast {
-  const key = `${input.horizon}|${input.history.join(',')}|${input.known?.join(',') ?? ''}|${input.knownHistory?.join(',') ?? ''}`;
-  const held = forecastsByInput.get(key);
-  if (held) return held;
-  const forecast = forecastSpending(input);
-  if (forecastsByInput.size >= maxForecastsKept) forecastsByInput.delete(forecastsByInput.keys().next().value!);
-  forecastsByInput.set(key, forecast);
-  return forecast;
-}
 
 type SeriesInput = { key: string | null; label: string; totals: Map<string, number>; categoryIds: Set<string> };
 
@@ -82,10 +61,7 @@ function knownAmounts(recurring: KnownRecurring, request: ForecastRequest, input
 export type SeriesOutcome = { series: ForecastSeries; expected: readonly number[] };
 
 function forecastOne(input: SeriesInput, request: ForecastRequest, recurring: KnownRecurring): SeriesOutcome {
-  const lastHistoryMonth = addMonths(request.asOf, -1);
-  const firstMonth = [...input.totals.keys()].sort()[0]!;
-  const earliest = addMonths(request.asOf, -maxHistoryMonths);
-  const history = monthsBetween(firstMonth < earliest ? earliest : firstMonth, lastHistoryMonth);
+  const history = forecastedHistory([...input.totals.keys()].sort()[0]!, request.asOf);
   const future = monthsBetween(request.asOf, addMonths(request.asOf, request.months - 1));
   const known = knownAmounts(recurring, request, input, { history, future });
   const forecast = memoizedForecast({ history: history.map((month) => input.totals.get(month) ?? 0), horizon: request.months, ...known });

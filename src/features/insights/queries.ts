@@ -30,6 +30,9 @@ export type InsightCategory = z.infer<typeof categoryRow>;
 const monthlySpendingRow = z.object({ category_id: z.string(), month: z.string(), total: z.number() });
 export type MonthlySpending = z.infer<typeof monthlySpendingRow>;
 
+const scopedSpendingRow = z.object({ scope: z.string(), month: z.string(), total: z.number() });
+export type ScopedSpending = z.infer<typeof scopedSpendingRow>;
+
 const dismissalRow = z.object({
   transaction_id: z.string(),
   kind: z.enum(['spike', 'duplicate', 'new_merchant', 'price_increase', 'card_testing']).nullable(),
@@ -85,6 +88,28 @@ export function insightQueries(db: CommonQueryMethods, userId: string) {
         where p.user_id = ${userId} and p.currency = ${currency} and p.month < ${beforeMonth}::date
           and p.category_id = any(array(select id from categories where user_id = ${userId} and kind = 'expense'))
         group by p.category_id, p.month
+        having sum(p.count) > 0
+      `);
+    },
+
+    /**
+     * Spending per month before `beforeMonth` on each scope: a category id (with its children when
+     * it is a group), or '' for all expense categories. Summed in the database: a few dozen rows
+     * per scope, not one per category and month.
+     */
+    monthlySpendingOn(currency: string, beforeMonth: string, scopes: readonly string[]): Promise<readonly ScopedSpending[]> {
+      return db.any(sql.type(scopedSpendingRow)`
+        with members as (
+          select scope, c.id
+          from (select distinct unnest(${sql.array(scopes, 'text')}) as scope) s
+          join categories c on c.user_id = ${userId} and c.kind = 'expense'
+            and (s.scope = '' or c.id::text = s.scope or c.parent_id::text = s.scope)
+        )
+        select m.scope, to_char(p.month, 'YYYY-MM') as month, (-sum(p.total))::bigint as total
+        from members m
+        join monthly_category_totals p on p.user_id = ${userId} and p.currency = ${currency} and p.category_id = m.id
+        where p.month < ${beforeMonth}::date
+        group by m.scope, p.month
         having sum(p.count) > 0
       `);
     },

@@ -47,7 +47,7 @@ const chanceRuns = 0.001;
 /** Weekly and biweekly charges of varying amounts need this share of their dates within a day of the usual offset. */
 const steadyDates = 0.75;
 /** Expected chance pairs of one amount (in the history's density about it) above which a pair proves nothing. */
-const chancePairs = 0.05;
+const chancePairs = 0.02;
 
 export function detectRecurring(entries: readonly LedgerEntry[], today: string): RecurringSeries[] {
   const todayDay = calendarDayOf(today).day;
@@ -166,8 +166,8 @@ function keepsItsDay(fit: Fit): boolean {
  * Whether purchases of the run's amounts could have made it by chance: if all of the merchant's
  * charges like the run's were spread at random over their span, how many runs this long would
  * find a charge in every slot's window as tight as the run's (a latte at $5.25 on five
- * Tuesdays, three App Store buys a month apart). Alike is within 10 % of the run's amounts, or 2 % for a run picked
- * by its amount. A run alone among its amounts is never chance.
+ * Tuesdays, three App Store buys a month apart). Alike is within 10 % of the run's amounts, or
+ * 2 % for a run picked by its amount. A run with few alike charges besides its own is never chance.
  */
 function isChance(fit: Fit, charges: readonly Charge[], source: Source): boolean {
   const rule = cadenceRules[fit.schedule.cadence];
@@ -179,7 +179,8 @@ function isChance(fit: Fit, charges: readonly Charge[], source: Source): boolean
     source.kind === 'history'
       ? charges.filter((charge) => members.has(charge) || (charge.magnitude >= low && charge.magnitude <= high))
       : [...withinAmounts(source.historyByAmount(), low, high)].sort((a, b) => a.order - b.order);
-  if (alike.length === members.size) return false;
+  // A run that holds nearly all its alike charges is no chance pick among them.
+  if (alike.length - members.size < Math.max(2, habitShare * members.size)) return false;
   const span = (alike[alike.length - 1] as Charge).day - (alike[0] as Charge).day + 1;
   const starts = Math.max(1, span / rule.meanDays - members.size + 1);
   // The window is as wide as the run's own spread of days (and a day either side), never wider
@@ -289,7 +290,10 @@ function byAmount(charges: readonly Charge[]): Charge[] {
   }
   keys.sort();
   const sorted = new Array<Charge>(keys.length);
-  for (let at = 0; at < keys.length; at++) sorted[at] = charges[(keys[at] as number) % indexRange] as Charge;
+  for (let at = 0; at < keys.length; at++) {
+    const key = keys[at] as number;
+    sorted[at] = charges[key - Math.floor(key / indexRange) * indexRange] as Charge;
+  }
   return sorted;
 }
 
@@ -301,7 +305,7 @@ function joinPriceSteps(found: readonly Found[]): Found[] {
   const streams = [...found].sort((a, b) => firstDay(a) - firstDay(b));
   for (let i = 0; i < streams.length; i++) {
     for (let j = i + 1; j < streams.length; j++) {
-      const joined = joined2(streams[i] as Found, streams[j] as Found);
+      const joined = joinedStep(streams[i] as Found, streams[j] as Found);
       if (joined === null) continue;
       streams.splice(j, 1);
       streams[i] = joined;
@@ -311,7 +315,8 @@ function joinPriceSteps(found: readonly Found[]): Found[] {
   return streams;
 }
 
-function joined2(earlier: Found, later: Found): Found | null {
+/** The two streams as one, when the later one takes over from the earlier at a new price; else null. */
+function joinedStep(earlier: Found, later: Found): Found | null {
   const cadence = earlier.fit.schedule.cadence;
   if (later.fit.schedule.cadence !== cadence) return null;
   const gap = firstDay(later) - lastDay(earlier);
