@@ -131,8 +131,8 @@ CREATE INDEX categories_user_created_idx ON public.categories USING btree (user_
 CREATE UNIQUE INDEX categories_user_parent_name_key ON public.categories USING btree (user_id, COALESCE(parent_id, '00000000-0000-0000-0000-000000000000'::uuid), lower(name));
 CREATE POLICY categories_isolation ON public.categories AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
 CREATE TRIGGER categories_hierarchy BEFORE INSERT OR UPDATE OF parent_id, kind ON public.categories FOR EACH ROW EXECUTE FUNCTION public.categories_check_hierarchy();
-CREATE TRIGGER categories_ledger_revisions_delete AFTER DELETE ON public.categories REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_categories_delete();
-CREATE TRIGGER categories_ledger_revisions_insert AFTER INSERT ON public.categories REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_categories_insert();
+CREATE TRIGGER categories_ledger_revisions_delete AFTER DELETE ON public.categories REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_rows_change();
+CREATE TRIGGER categories_ledger_revisions_insert AFTER INSERT ON public.categories REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_rows_change();
 CREATE TRIGGER categories_ledger_revisions_update AFTER UPDATE ON public.categories REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_categories_update();
 CREATE TRIGGER categories_touch_updated_at BEFORE UPDATE ON public.categories FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.categories TO spendsense_app;
@@ -375,8 +375,8 @@ CREATE INDEX transactions_tags_idx ON public.transactions USING gin (tags);
 CREATE INDEX transactions_transfer_idx ON public.transactions USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
 CREATE INDEX transactions_user_date_idx ON public.transactions USING btree (user_id, date DESC, id DESC) INCLUDE (amount, currency, category_id, account_id, transfer_id);
 CREATE POLICY transactions_isolation ON public.transactions AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
-CREATE TRIGGER transactions_ledger_revisions_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_transactions_delete();
-CREATE TRIGGER transactions_ledger_revisions_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_transactions_insert();
+CREATE TRIGGER transactions_ledger_revisions_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_rows_change();
+CREATE TRIGGER transactions_ledger_revisions_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_rows_change();
 CREATE TRIGGER transactions_ledger_revisions_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_transactions_update();
 CREATE TRIGGER transactions_ledger_volumes_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_delete();
 CREATE TRIGGER transactions_ledger_volumes_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_insert();
@@ -504,26 +504,6 @@ CREATE OR REPLACE FUNCTION public.current_app_user()
  STABLE
 AS $function$ select nullif(current_setting('app.user_id', true), '')::uuid $function$;
 
-CREATE OR REPLACE FUNCTION public.ledger_revisions_after_categories_delete()
- RETURNS trigger
- LANGUAGE plpgsql
-AS $function$
-begin
-  perform ledger_revisions_bump(array(select distinct user_id from old_rows));
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION public.ledger_revisions_after_categories_insert()
- RETURNS trigger
- LANGUAGE plpgsql
-AS $function$
-begin
-  perform ledger_revisions_bump(array(select distinct user_id from new_rows));
-  return null;
-end
-$function$;
-
 CREATE OR REPLACE FUNCTION public.ledger_revisions_after_categories_update()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -538,22 +518,12 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION public.ledger_revisions_after_transactions_delete()
+CREATE OR REPLACE FUNCTION public.ledger_revisions_after_rows_change()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
 begin
-  perform ledger_revisions_bump(array(select distinct user_id from old_rows));
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION public.ledger_revisions_after_transactions_insert()
- RETURNS trigger
- LANGUAGE plpgsql
-AS $function$
-begin
-  perform ledger_revisions_bump(array(select distinct user_id from new_rows));
+  perform ledger_revisions_bump(array(select distinct user_id from changed_rows));
   return null;
 end
 $function$;

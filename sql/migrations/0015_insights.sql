@@ -23,19 +23,13 @@ create function ledger_revisions_bump(user_ids uuid[]) returns void
   on conflict (user_id) do update set revision = r.revision + 1;
 $$;
 
-create function ledger_revisions_after_transactions_insert() returns trigger
+-- Inserts and deletes, of transactions or categories, bump their users: each trigger names its
+-- transition table changed_rows, so one function serves all four.
+create function ledger_revisions_after_rows_change() returns trigger
   language plpgsql
   as $$
 begin
-  perform ledger_revisions_bump(array(select distinct user_id from new_rows));
-  return null;
-end
-$$;
-create function ledger_revisions_after_transactions_delete() returns trigger
-  language plpgsql
-  as $$
-begin
-  perform ledger_revisions_bump(array(select distinct user_id from old_rows));
+  perform ledger_revisions_bump(array(select distinct user_id from changed_rows));
   return null;
 end
 $$;
@@ -54,29 +48,13 @@ begin
 end
 $$;
 create trigger transactions_ledger_revisions_insert after insert on transactions
-  referencing new table as new_rows for each statement execute function ledger_revisions_after_transactions_insert();
+  referencing new table as changed_rows for each statement execute function ledger_revisions_after_rows_change();
 create trigger transactions_ledger_revisions_delete after delete on transactions
-  referencing old table as old_rows for each statement execute function ledger_revisions_after_transactions_delete();
+  referencing old table as changed_rows for each statement execute function ledger_revisions_after_rows_change();
 create trigger transactions_ledger_revisions_update after update on transactions
   referencing old table as old_rows new table as new_rows
   for each statement execute function ledger_revisions_after_transactions_update();
 
-create function ledger_revisions_after_categories_insert() returns trigger
-  language plpgsql
-  as $$
-begin
-  perform ledger_revisions_bump(array(select distinct user_id from new_rows));
-  return null;
-end
-$$;
-create function ledger_revisions_after_categories_delete() returns trigger
-  language plpgsql
-  as $$
-begin
-  perform ledger_revisions_bump(array(select distinct user_id from old_rows));
-  return null;
-end
-$$;
 create function ledger_revisions_after_categories_update() returns trigger
   language plpgsql
   as $$
@@ -91,9 +69,9 @@ end
 $$;
 -- Statement triggers: a new user's default taxonomy is one insert, and bumps once.
 create trigger categories_ledger_revisions_insert after insert on categories
-  referencing new table as new_rows for each statement execute function ledger_revisions_after_categories_insert();
+  referencing new table as changed_rows for each statement execute function ledger_revisions_after_rows_change();
 create trigger categories_ledger_revisions_delete after delete on categories
-  referencing old table as old_rows for each statement execute function ledger_revisions_after_categories_delete();
+  referencing old table as changed_rows for each statement execute function ledger_revisions_after_rows_change();
 create trigger categories_ledger_revisions_update after update on categories
   referencing old table as old_rows new table as new_rows
   for each statement execute function ledger_revisions_after_categories_update();

@@ -1,4 +1,3 @@
-import { currencyExponents, type CurrencyCode } from '../../money/currencies.ts';
 import { detectAnomalies } from './anomalies.ts';
 import { cached, RevisionCache } from './cache.ts';
 import { ledgerEntries } from './ledger.ts';
@@ -29,8 +28,6 @@ function chargesOf(recurring: readonly RecurringSeries[], entries: readonly Ledg
 
 const analyses = new RevisionCache<LedgerAnalysis>(500);
 
-const exponentOf = (currency: string) => currencyExponents[currency as CurrencyCode] ?? 2;
-
 /**
  * The user's recurring streams and anomalies at `today`, read and computed once per ledger
  * revision (and day: a stream turns late as days pass). A heavy user's 100,000 transactions are
@@ -40,10 +37,15 @@ export function ledgerAnalysis(q: InsightQueries, userId: string, revision: numb
   return cached(analyses, `${userId}|${today}`, revision, async () => {
     const [columns, categories] = await Promise.all([q.ledger(), q.categories()]);
     const entries = ledgerEntries(columns, categories);
-    const anomalies = detectAnomalies(entries, { exponentOf });
+    const anomalies = detectAnomalies(entries);
     const flagged = new Set(anomalies.map((anomaly) => anomaly.transactionId));
     const merchants = new Map(entries.filter((entry) => flagged.has(entry.id)).map((entry) => [entry.id, entry.merchant]));
     const recurring = detectRecurring(entries, today);
     return { recurring, recurringCharges: chargesOf(recurring, entries), anomalies, merchants };
   });
+}
+
+/** Forgets what was computed from a user's history (they erased their account). */
+export function forgetAnalyses(userId: string): void {
+  analyses.forget(`${userId}|`);
 }

@@ -25,6 +25,11 @@ export class RevisionCache<Value> {
     if (this.#values.size >= this.#capacity) this.#values.delete(this.#values.keys().next().value!);
     this.#values.set(key, { revision, value });
   }
+
+  /** Drops every value whose key starts with `prefix` (a user's, when they leave). */
+  forget(prefix: string): void {
+    for (const key of this.#values.keys()) if (key.startsWith(prefix)) this.#values.delete(key);
+  }
 }
 
 /** Computes a value unless the cache holds it at this revision. */

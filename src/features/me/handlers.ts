@@ -1,4 +1,5 @@
 import { forgetUser } from '../../db/user-scope.ts';
+import { forgetAnalyses } from '../insights/analysis.ts';
 import { hashPassword, verifyPassword } from '../../http/auth.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
 import type { Handler } from '../../http/operation.ts';
@@ -41,6 +42,7 @@ export const deleteMe: Handler<'deleteMe'> = async ({ q, userId, headers }) => {
   assertIfMatch(headers['if-match'], await q.me.find({ forUpdate: true }));
   await q.me.delete();
   forgetUser(userId);
+  forgetAnalyses(userId);
   return { status: 204, body: undefined };
 };
 
