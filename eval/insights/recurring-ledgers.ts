@@ -132,7 +132,6 @@ function cadenceOf(timing: Timing): Cadence {
 /** Writes a stream's charges from `ledgerStart` to `today` and returns what is true of it then. */
 function runStream(spec: StreamSpec, random: Random, ledgerStart: number, today: number, drafts: Draft[], streamIndex: number): Omit<TrueStream, 'entryIds'> {
   const cadence = cadenceOf(spec.timing);
-  const posted: number[] = [];
   const scheduledAfter: number[] = [];
   let index = 0;
   for (const due of dueDates(spec.timing, today + 800)) {
@@ -146,7 +145,6 @@ function runStream(spec: StreamSpec, random: Random, ledgerStart: number, today:
     if (random.chance(spec.skipChance)) continue;
     const amount = spec.amount(index++, due);
     if (date < ledgerStart) continue;
-    posted.push(date);
     drafts.push({ date, amount: spec.direction === 'inflow' ? amount : -amount, currency: spec.currency, merchant: spec.merchant, category: spec.category, stream: streamIndex });
   }
   const grace = cadenceRules[cadence].grace;

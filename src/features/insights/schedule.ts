@@ -1,34 +1,51 @@
-import { addDays, addMonths } from '../../calendar.ts';
+import { dateOfDayNumber } from '../budgets/periods.ts';
+import { daysPerSlot, everyDays, everyMonths, monthsPerSlot, shiftedOffWeekend, twiceMonthly, type Schedule } from './cadence-schedules.ts';
+import { calendarDayOf, type CalendarDay } from './day-numbers.ts';
 import type { Cadence, RecurringSeries } from './types.ts';
 
-const daysPerStep: Partial<Record<Cadence, number>> = { weekly: 7, biweekly: 14 };
-const monthsPerStep: Partial<Record<Cadence, number>> = { monthly: 1, quarterly: 3, semiannual: 6, yearly: 12 };
+type StreamSchedule = NonNullable<RecurringSeries['schedule']>;
 
-/** `day`'s day of the month in the month `months` later, clamped to that month's end (Jan 31 → Feb 28). */
-function sameDayMonthsLater(day: string, months: number): string {
-  const month = addMonths(day.slice(0, 7), months);
-  const lastDay = addDays(`${addMonths(month, 1)}-01`, -1);
-  const wanted = `${month}-${day.slice(8, 10)}`;
-  return wanted > lastDay ? lastDay : wanted;
-}
+/** More dates than any forecast asks for (a year of weekly charges is 53): a bound, not a limit in use. */
+const mostDates = 1000;
 
 /**
  * The dates a stream is expected on from its next expected date up to `until` (inclusive):
- * what a forecast adds as known amounts. Semi-monthly streams come twice a month, half a month
- * apart.
+ * what a forecast adds as known amounts. They follow the schedule the model fitted, so a month
+ * gets as many charges as the stream really has in it: a semi-monthly stream on its own two days
+ * of the month, a charge on the 31st on each month's last day, weekend dates moved the way the
+ * stream moved them. `until` is compared as text, so a month's "YYYY-MM-31" stands for its end.
  */
-export function expectedDates(series: Pick<RecurringSeries, 'cadence' | 'nextExpectedDate'>, until: string): string[] {
+export function expectedDates(series: Pick<RecurringSeries, 'cadence' | 'nextExpectedDate' | 'schedule'>, until: string): string[] {
+  const { nextDueDate, daysOfMonth, weekendShift } = series.schedule ?? scheduleOfNextDate(series.cadence, series.nextExpectedDate);
+  const due = calendarDayOf(nextDueDate);
+  const schedule = scheduleThrough(series.cadence, due, daysOfMonth);
   const dates: string[] = [];
-  const first = series.nextExpectedDate;
-  const days = daysPerStep[series.cadence];
-  const months = monthsPerStep[series.cadence];
-  for (let step = 0; dates.length < 1000; step++) {
-    let date: string;
-    if (days !== undefined) date = addDays(first, step * days);
-    else if (months !== undefined) date = sameDayMonthsLater(first, step * months);
-    else date = step % 2 === 0 ? sameDayMonthsLater(first, step / 2) : addDays(sameDayMonthsLater(first, (step - 1) / 2), 15);
+  for (let slot = schedule.slotOf(due); dates.length < mostDates; slot++) {
+    const date = dateOfDayNumber(shiftedOffWeekend(schedule.slotDay(slot), weekendShift));
     if (date > until) break;
     dates.push(date);
   }
   return dates;
 }
+
+/** The cadence's schedule with a slot on `due`, on the stream's days of the month. */
+function scheduleThrough(cadence: Cadence, due: CalendarDay, daysOfMonth: readonly number[]): Schedule {
+  const period = daysPerSlot[cadence];
+  if (period !== undefined) return everyDays(cadence, period, due.day);
+  const step = monthsPerSlot[cadence];
+  if (step !== undefined) return everyMonths(cadence, step, due.month, daysOfMonth[0] ?? due.dayOfMonth);
+  const [first, second] = daysOfMonth.length === 2 ? daysOfMonth : halfMonthApart(due.dayOfMonth);
+  return twiceMonthly(first as number, second as number);
+}
+
+/**
+ * A series that carries no schedule (not one the model found) keeps to its next date: that day
+ * of the month, twice a month with a day 15 days away, no weekend moves.
+ */
+function scheduleOfNextDate(cadence: Cadence, nextExpectedDate: string): StreamSchedule {
+  const dayOfMonth = calendarDayOf(nextExpectedDate).dayOfMonth;
+  const daysOfMonth = cadence === 'semi_monthly' ? halfMonthApart(dayOfMonth) : daysPerSlot[cadence] === undefined ? [dayOfMonth] : [];
+  return { nextDueDate: nextExpectedDate, daysOfMonth, weekendShift: 'none' };
+}
+
+const halfMonthApart = (dayOfMonth: number): [number, number] => (dayOfMonth <= 15 ? [dayOfMonth, dayOfMonth + 15] : [dayOfMonth - 15, dayOfMonth]);

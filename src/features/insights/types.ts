@@ -44,6 +44,13 @@ export type RecurringSeries = {
   lastTransactionId: string;
   direction: 'inflow' | 'outflow';
   state: 'active' | 'late' | 'ended';
+  /**
+   * How the stream's later dates fall, for listing them (src/features/insights/schedule.ts): the
+   * next due date before a weekend moves it (YYYY-MM-DD); the days of the month it is due on (one,
+   * a semi-monthly stream's two, 29–31 clamped to a short month's end; none for weekly and
+   * biweekly); where a due date on a weekend is paid. Not part of the API's answer.
+   */
+  schedule?: { nextDueDate: string; daysOfMonth: readonly number[]; weekendShift: 'before' | 'after' | 'none' };
 };
 
 export type AnomalyKind = 'spike' | 'duplicate' | 'new_merchant' | 'price_increase' | 'card_testing';
