@@ -7,11 +7,11 @@
 # with a bot that bumps it, or the image silently stops receiving security fixes.
 
 ############################
-# build: compile TypeScript and render the Redoc reference
+# build: compile TypeScript (the server, and the typed client the package exports)
 ############################
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# Redocly CLI sends usage data unless told not to; npm's notices are noise in build logs.
+# No usage data from Redocly CLI if anything runs it; npm's notices are noise in build logs.
 ENV REDOCLY_TELEMETRY=off \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false \
@@ -23,10 +23,10 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,id=npm,target=/root/.npm,sharing=locked \
     npm ci
 
-COPY tsconfig.json tsconfig.build.json redocly.yaml ./
+COPY tsconfig.json tsconfig.build.json tsconfig.client.json redocly.yaml ./
 COPY openapi ./openapi
 COPY src ./src
-# tsc -p tsconfig.build.json (src/ -> dist/) + redocly build-docs -> dist/reference.html
+# tsc -p tsconfig.build.json (src/ -> dist/) and tsconfig.client.json (dist/client)
 RUN npm run build
 
 ############################
@@ -62,6 +62,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/src/generated/openapi.json /app/src/generated/openapi.yaml ./src/generated/
 # Migrations are plain files the build does not touch: take them straight from the context.
 COPY sql ./sql
+# /reference serves Redoc from this vendored copy (no CDN): the server refuses to start without it.
+COPY vendor ./vendor
 
 USER node
 EXPOSE 8000

@@ -2,7 +2,9 @@ import express, { type Request } from 'express';
 import type { Context, OpenAPIBackend } from 'openapi-backend';
 import { callerOf } from './features/auth/caller.ts';
 import { bodyParsers } from './http/body.ts';
+import { compressAnswers } from './http/compression.ts';
 import { createContractBackend, loadContract, operationFacts, precompileRouting } from './http/contract.ts';
+import { corsPolicy } from './http/cors.ts';
 import { dispatch } from './http/dispatch.ts';
 import { docsRouter } from './http/docs.ts';
 import { answerErrors } from './http/error-answer.ts';
@@ -61,9 +63,11 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.set('trust proxy', services.config.trustProxy);
   app.set('etag', false);
   app.use(requestLog(services.logger));
+  app.use(corsPolicy(services.config.corsOrigins));
+  app.use(compressAnswers());
   // The docs pages bring their own scripts; API answers are JSON and need no CSP.
   app.use(securityHeaders({ contentSecurityPolicy: false }));
-  app.use(docsRouter(definition));
+  app.use(docsRouter());
   // Personal finance, tokens and API-key secrets: no cache, shared or private, keeps an answer.
   app.use('/v1', (_request, response, next) => {
     response.set('Cache-Control', 'no-store');

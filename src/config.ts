@@ -16,6 +16,8 @@ export type Config = {
   trustProxy: number;
   /** Hold every response to the contract (development and test); a mismatch answers 500. */
   validateResponses: boolean;
+  /** Origins a browser page may call the API from (CORS); `*` for any. */
+  corsOrigins: readonly string[];
   dataDir: string;
 };
 
@@ -66,6 +68,32 @@ function jwtSecret(env: Env, appEnv: Config['env'], dataDir: string): string {
   }
 }
 
+/** Where front ends usually run while being developed: Vite, Create React App / Next, Angular, webpack. */
+const developmentOrigins = [5173, 3000, 4200, 8080].flatMap((port) => [`http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+
+/**
+ * CORS_ORIGINS: a comma-separated list of origins (`https://app.example.com`), or `*`. Unset: the
+ * usual local development origins outside production, none in production.
+ */
+function corsOrigins(env: Env, appEnv: Config['env']): string[] {
+  const raw = env.CORS_ORIGINS;
+  if (raw === undefined) return appEnv === 'production' ? [] : developmentOrigins;
+  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path or trailing slash)`);
+    }
+  }
+  return origins;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const appEnv = env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development';
   const dataDir = env.DATA_DIR ?? paths.dataDir;
@@ -84,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     webConcurrency: integer(env, 'WEB_CONCURRENCY', 1, 1, 64),
     trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 10),
     validateResponses: env.VALIDATE_RESPONSES ? env.VALIDATE_RESPONSES === 'true' : appEnv !== 'production',
+    corsOrigins: corsOrigins(env, appEnv),
     dataDir,
   };
 }

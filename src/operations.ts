@@ -3,6 +3,7 @@ import { apiKeysOperations } from './features/api-keys/operations.ts';
 import { authOperations } from './features/auth/operations.ts';
 import { budgetsOperations } from './features/budgets/operations.ts';
 import { categoriesOperations } from './features/categories/operations.ts';
+import { currenciesOperations } from './features/currencies/operations.ts';
 import { insightsOperations } from './features/insights/operations.ts';
 import { importsOperations } from './features/imports/operations.ts';
 import { meOperations } from './features/me/operations.ts';
@@ -24,6 +25,7 @@ export const operations = {
   ...authOperations,
   ...meOperations,
   ...apiKeysOperations,
+  ...currenciesOperations,
   ...accountsOperations,
   ...categoriesOperations,
   ...transactionsOperations,

@@ -6,7 +6,8 @@ export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const paths = {
   bundledSpecJson: `${projectRoot}src/generated/openapi.json`,
   bundledSpecYaml: `${projectRoot}src/generated/openapi.yaml`,
-  referenceHtml: `${projectRoot}dist/reference.html`,
+  redocBundle: `${projectRoot}vendor/redoc/redoc.standalone.js`,
+  browserArtifacts: `${projectRoot}.data/browser`,
   migrations: `${projectRoot}sql/migrations`,
   dataDir: `${projectRoot}.data`,
 };

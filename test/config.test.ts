@@ -35,6 +35,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...production, VALIDATE_RESPONSES: 'true' }).validateResponses).toBe(true);
   });
 
+  it('allows the usual local front-end origins outside production and none in production, unless CORS_ORIGINS says', () => {
+    expect(loadConfig({ JWT_SECRET: secret }).corsOrigins).toContain('http://localhost:5173');
+    expect(loadConfig(production).corsOrigins).toEqual([]);
+    expect(loadConfig({ ...production, CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:3000',
+    ]);
+    expect(loadConfig({ ...production, CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(loadConfig({ JWT_SECRET: secret, CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
+  });
+
+  it.each(['app.example.com', 'https://app.example.com/', 'https://app.example.com/path', 'ftp://files.example.com'])(
+    'rejects CORS_ORIGINS=%s, naming it',
+    (origin) => {
+      expect(() => loadConfig({ JWT_SECRET: secret, CORS_ORIGINS: origin })).toThrow(ConfigError);
+      expect(() => loadConfig({ JWT_SECRET: secret, CORS_ORIGINS: origin })).toThrow(/CORS_ORIGINS/);
+    },
+  );
+
   it('reads PORT as an integer', () => {
     expect(loadConfig({ JWT_SECRET: secret, PORT: '3000' }).port).toBe(3000);
     expect(loadConfig({ JWT_SECRET: secret, PORT: '' }).port).toBe(8000);

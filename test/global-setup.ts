@@ -2,13 +2,11 @@
 // its address in the environment for the workers (which inherit it): TEST_DATABASE_URL or
 // DATABASE_URL if set, else a testcontainers PostgreSQL 18 when a Docker engine answers, else an
 // embedded PostgreSQL 18.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { paths, projectRoot } from '../src/paths.ts';
 
 export const templateDatabase = 'spendsense_test_template';
 
@@ -50,9 +48,4 @@ export default async function globalSetup(): Promise<void> {
   process.env.SPENDSENSE_TEST_SERVER_URL = server.url;
   process.env.SPENDSENSE_TEST_TEMPLATE = templateDatabase;
   process.stdout.write(`\ntest database: ${server.source}\n`);
-
-  // /reference serves the Redoc build; make sure there is one to serve.
-  if (!existsSync(paths.referenceHtml)) {
-    execFileSync('npm', ['run', '-s', 'build:reference'], { cwd: projectRoot, stdio: 'ignore' });
-  }
 }

@@ -1,7 +1,7 @@
 // src/limits.ts states the limits code enforces; the contract states them to clients. Both must agree.
 import { describe, expect, it } from '@jest/globals';
 import { ledgerDates, maxJsonBodyBytes, maxStatementBytes, mebibytes, transactionTextLimits } from '../src/limits.ts';
-import { definition, resolve } from './helpers/contract-cases.ts';
+import { definition, operationCases, resolve } from './helpers/contract-cases.ts';
 
 const schema = (name: string) => resolve(definition.components.schemas[name]!) as { maxLength?: number; description?: string };
 
@@ -21,9 +21,12 @@ describe('limits', () => {
     expect(description).toContain(ledgerDates.latest);
   });
 
-  it('state the body limits the 413 answer names', () => {
-    const tooLarge = (definition as unknown as { components: { responses: Record<string, { description: string }> } }).components.responses.PayloadTooLarge!.description;
-    expect(tooLarge).toContain(`${mebibytes(maxJsonBodyBytes)} for JSON`);
-    expect(tooLarge).toContain(`${mebibytes(maxStatementBytes)} for statement files`);
+  it('state the body limit in every 413 answer: 1 MiB for JSON, 20 MiB for statement files', () => {
+    const unnamed = operationCases.filter((operation) => operation.body).filter((operation) => {
+      const tooLarge = (definition.paths[operation.template]![operation.method.toLowerCase()] as { responses: Record<string, { description: string }> }).responses['413'];
+      const limit = mebibytes(operation.body!.mediaType === 'multipart/form-data' ? maxStatementBytes : maxJsonBodyBytes);
+      return !tooLarge?.description.includes(limit);
+    });
+    expect(unnamed.map((operation) => operation.operationId)).toEqual([]);
   });
 });

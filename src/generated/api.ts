@@ -110,6 +110,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/currencies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List currencies
+         * @description Every ISO 4217 currency the API accepts, with its minor-unit exponent, so a client turns
+         *     minor units into a decimal string (125000 EUR → "1250.00", 1200 JPY → "1200") without a
+         *     table of its own. The exponents are ISO 4217's (not `Intl`'s, which disagrees for some
+         *     currencies). Public, so a sign-up form can offer a default currency; the list changes only
+         *     with a release, and may be cached for a day.
+         */
+        get: operations["listCurrencies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/accounts": {
         parameters: {
             query?: never;
@@ -748,6 +772,9 @@ export interface paths {
          * @description Where the money went between two dates, in one currency, broken down by category, group,
          *     merchant, account, month, week or day. Answers from monthly aggregates kept current with
          *     every write, so a multi-year report costs about the same at any history size.
+         *
+         *     `from` and `to` are **dates** (`YYYY-MM-DD`); the cash-flow report's parameters of the same
+         *     names take months (`YYYY-MM`).
          */
         get: operations["getSpendingReport"];
         put?: never;
@@ -767,7 +794,11 @@ export interface paths {
         };
         /**
          * Cash-flow report
-         * @description Income, spending and net for every month of a range, in one currency. Transfers between the user's accounts are left out.
+         * @description Income, spending and net for every month of a range, in one currency. Transfers between the
+         *     user's accounts are left out.
+         *
+         *     `from` and `to` are **months** (`YYYY-MM`, e.g. `2026-03`), not dates: the spending report's
+         *     parameters of the same names take dates (`YYYY-MM-DD`). A date here answers 400.
          */
         get: operations["getCashFlowReport"];
         put?: never;
@@ -1083,6 +1114,24 @@ export interface components {
             token_type: "Bearer";
             /** @description Seconds until the token expires. */
             expires_in: number;
+        };
+        /**
+         * Currency
+         * @description An ISO 4217 currency and how many decimal places its minor unit has.
+         */
+        Currency: {
+            code: components["schemas"]["CurrencyCode"];
+            /** @description Digits after the decimal point: an amount of 125000 with exponent 2 is 1250.00 (JPY 0, USD 2, KWD 3). */
+            exponent: number;
+            /** @description The currency's ISO 4217 name. */
+            name: string;
+        };
+        /**
+         * CurrencyList
+         * @description Every currency an account can be kept in, by code.
+         */
+        CurrencyList: {
+            data: components["schemas"]["Currency"][];
         };
         /**
          * AccountName
@@ -2336,25 +2385,6 @@ export interface components {
         };
     };
     responses: {
-        /** @description No such resource — or it belongs to someone else, which looks exactly the same. */
-        NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/not-found",
-                 *       "title": "Not found",
-                 *       "status": 404,
-                 *       "detail": "No account with this id.",
-                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
-                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
         /**
          * @description A dependency is down or the database schema is not current. When the database went away
          *     mid-request (a restart, a failover, a dropped connection) or answered too slowly, `Retry-After`
@@ -2363,6 +2393,7 @@ export interface components {
          */
         ServiceUnavailable: {
             headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
             };
@@ -2372,7 +2403,7 @@ export interface components {
                  *       "type": "/problems/service-unavailable",
                  *       "title": "Service unavailable",
                  *       "status": 503,
-                 *       "detail": "The database is unreachable.",
+                 *       "detail": "The database is unreachable; try again shortly.",
                  *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
                  *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
                  *     }
@@ -2380,160 +2411,19 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
-        BadRequest: {
+        /** @description No such resource — or it belongs to someone else, which looks exactly the same. */
+        NotFound: {
             headers: {
+                "X-Request-Id": components["headers"]["XRequestId"];
                 [name: string]: unknown;
             };
             content: {
                 /**
                  * @example {
-                 *       "type": "/problems/validation-error",
-                 *       "title": "Request validation failed",
-                 *       "status": 400,
-                 *       "detail": "The request has 1 invalid field.",
-                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
-                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
-                 *       "errors": [
-                 *         {
-                 *           "pointer": "#/currency",
-                 *           "in": "body",
-                 *           "message": "must be equal to one of the allowed values"
-                 *         }
-                 *       ]
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request conflicts with the current state: a duplicate, a dependent record, or an idempotent request still in flight. */
-        Conflict: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/conflict",
-                 *       "title": "Conflict",
-                 *       "status": 409,
-                 *       "detail": "An account with this name already exists.",
-                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
-                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request body is over the limit: 1 MiB for JSON, 20 MiB for statement files. */
-        PayloadTooLarge: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/payload-too-large",
-                 *       "title": "Payload too large",
-                 *       "status": 413,
-                 *       "detail": "The request body exceeds 1 MiB.",
-                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
-                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The body is not `application/json`. */
-        UnsupportedMediaType: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/unsupported-media-type",
-                 *       "title": "Unsupported media type",
-                 *       "status": 415,
-                 *       "detail": "Send the body as application/json.",
-                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
-                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Missing, malformed, expired or revoked credentials. */
-        Unauthorized: {
-            headers: {
-                "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/unauthorized",
-                 *       "title": "Unauthorized",
-                 *       "status": 401,
-                 *       "detail": "A valid bearer token is required.",
-                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
-                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description Rate limited; retry after the number of seconds in `Retry-After`. */
-        TooManyRequests: {
-            headers: {
-                "Retry-After": components["headers"]["RetryAfter"];
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/too-many-requests",
-                 *       "title": "Too many requests",
-                 *       "status": 429,
-                 *       "detail": "Too many attempts; retry in 60 seconds.",
-                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
-                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description The request is well-formed but cannot be applied, for example an `Idempotency-Key` reused with a different body. */
-        UnprocessableContent: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/unprocessable",
-                 *       "title": "Unprocessable content",
-                 *       "status": 422,
-                 *       "detail": "This Idempotency-Key was used with a different request body.",
-                 *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
-                 *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
-                 *     }
-                 */
-                "application/problem+json": components["schemas"]["Problem"];
-            };
-        };
-        /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
-        PreconditionFailed: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "type": "/problems/precondition-failed",
-                 *       "title": "Precondition failed",
-                 *       "status": 412,
-                 *       "detail": "The account has changed since the ETag you sent.",
+                 *       "type": "/problems/not-found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "detail": "No account with this id.",
                  *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
                  *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
                  *     }
@@ -2573,15 +2463,23 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The request's id, on every answer: the caller's own `X-Request-Id` when it sent one of 1–128
+         *     letters, digits and `._:-`, else a fresh UUID. Problems carry it as `request_id` too; quote it
+         *     when asking for support.
+         */
+        XRequestId: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
-        /** @description The authentication scheme to use (`Bearer`). */
+        /** @description The authentication scheme to use, always `Bearer realm="spendsense"`. */
         WWWAuthenticate: string;
-        /** @description The URL of the created resource. */
-        Location: string;
         /** @description The current version of the resource; send it back in `If-Match` to update conditionally. */
         ETag: string;
-        /** @description Present and `true` when this response is the stored answer to an earlier request with the same `Idempotency-Key`. */
+        /**
+         * @description `true` when this answer is the stored answer to an earlier request with the same
+         *     `Idempotency-Key`; absent from a first answer (and from every answer of the mock, which never
+         *     replays).
+         */
         IdempotentReplayed: "true";
     };
     pathItems: never;
@@ -2600,6 +2498,7 @@ export interface operations {
             /** @description The process is alive. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2611,7 +2510,33 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            "4XX": components["responses"]["NotFound"];
+            /** @description The request does not match the contract: for this path, a query parameter it does not know. */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/healthz",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "x",
+                     *           "in": "query",
+                     *           "message": "is not a known parameter"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getReadiness: {
@@ -2626,6 +2551,7 @@ export interface operations {
             /** @description Ready to serve traffic. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2641,8 +2567,53 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            503: components["responses"]["ServiceUnavailable"];
-            "4XX": components["responses"]["NotFound"];
+            /** @description The database is unreachable, or a migration has not been applied yet. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "1 migration(s) not yet applied.",
+                     *       "instance": "/readyz",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the contract: for this path, a query parameter it does not know. */
+            "4XX": {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/readyz",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "x",
+                     *           "in": "query",
+                     *           "message": "is not a known parameter"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     registerUser: {
@@ -2669,6 +2640,7 @@ export interface operations {
             /** @description The user was created. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2691,11 +2663,114 @@ export interface operations {
                     "application/json": components["schemas"]["SignupResult"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/auth/signup",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/email",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The email is already registered. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This email is already registered.",
+                     *       "instance": "/v1/auth/signup",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/auth/signup",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/auth/signup",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The sign-up may or may not have gone through: sign in (`POST /v1/auth/token`) before signing up again. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/auth/signup",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createToken: {
@@ -2720,6 +2795,7 @@ export interface operations {
             /** @description A new access token. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2733,12 +2809,140 @@ export interface operations {
                     "application/json": components["schemas"]["AccessToken"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/auth/token",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/email",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The email or password is incorrect. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "The email or password is incorrect.",
+                     *       "instance": "/v1/auth/token",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/auth/token",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/auth/token",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed sign-ins; retry after the number of seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /**
+                     * @description Seconds until sign-in is allowed again.
+                     * @example 900
+                     */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too-many-requests",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many failed sign-ins; retry in 900 seconds.",
+                     *       "instance": "/v1/auth/token",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/auth/token",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     signOut: {
@@ -2753,12 +2957,99 @@ export interface operations {
             /** @description Every earlier access token has ended; sign in again for a new one. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized"];
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/auth/logout",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The sign-out may or may not have taken effect: send it again. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/auth/logout",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCurrencies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The currencies, by code. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description `public, max-age=86400`: the list changes only with a release. */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "code": "EUR",
+                     *           "exponent": 2,
+                     *           "name": "Euro"
+                     *         },
+                     *         {
+                     *           "code": "JPY",
+                     *           "exponent": 0,
+                     *           "name": "Yen"
+                     *         },
+                     *         {
+                     *           "code": "KWD",
+                     *           "exponent": 3,
+                     *           "name": "Kuwaiti Dinar"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CurrencyList"];
+                };
+            };
             503: components["responses"]["ServiceUnavailable"];
+            "4XX": components["responses"]["NotFound"];
         };
     };
     listAccounts: {
@@ -2780,6 +3071,7 @@ export interface operations {
             /** @description A page of accounts. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2804,9 +3096,75 @@ export interface operations {
                     "application/json": components["schemas"]["AccountPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "limit",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createAccount: {
@@ -2840,9 +3198,14 @@ export interface operations {
             /** @description The account was created. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    /**
+                     * @description The new account's path.
+                     * @example /v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11
+                     */
+                    Location?: string;
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2862,13 +3225,155 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You already have an account with this name, or a request with this `Idempotency-Key` is still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "You already have an account with this name.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The `Idempotency-Key` was already used with a different request, or the opening balance would take the money recorded in this currency past what stays exact (2^53 − 1 minor units). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "This Idempotency-Key was already used with a different request.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The create may or may not have been applied: retry it with the same `Idempotency-Key` and it is applied exactly once. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/accounts",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getAccount: {
@@ -2887,6 +3392,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2906,10 +3412,95 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/accounts/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No account with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No account with this id.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteAccount: {
@@ -2936,16 +3527,140 @@ export interface operations {
             /** @description The account is gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            412: components["responses"]["PreconditionFailed"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "cascade",
+                     *           "in": "query",
+                     *           "message": "must be boolean"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No account with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No account with this id.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The account has transactions: archive it instead, or pass `cascade=true`. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The account has transactions: archive it instead, or delete it with cascade=true.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateAccount: {
@@ -2980,6 +3695,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2999,15 +3715,202 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            412: components["responses"]["PreconditionFailed"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No account with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No account with this id.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description You already have an account with this name. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "You already have an account with this name.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The new opening balance would take the money recorded in this currency past what stays exact (2^53 − 1 minor units). */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "The absolute amounts of your transactions and opening balances in one currency may add up to at most 9007199254740991 minor units, so that every balance and total stays exact; this change would pass that. Nothing was written.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/opening_balance",
+                     *           "in": "body",
+                     *           "message": "would take the money recorded in this currency beyond 9007199254740991 minor units"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createImport: {
@@ -3036,6 +3939,7 @@ export interface operations {
             /** @description The dry run's preview; nothing was written. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3078,8 +3982,13 @@ export interface operations {
             /** @description The statement was imported. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    /**
+                     * @description The import's path.
+                     * @example /v1/imports/4a7c1e2b-3d5f-4e6a-8b9c-0d1e2f3a4b5c
+                     */
+                    Location?: string;
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3101,14 +4010,181 @@ export interface operations {
                     "application/json": components["schemas"]["Import"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/accounts/not-a-uuid/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No account with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No account with this id.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A request with this Idempotency-Key is still in progress; retry it shortly.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The statement file is over 20 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The statement file exceeds 20 MiB.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `multipart/form-data`. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as multipart/form-data.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The file is empty or cannot be read, states another currency than the account's, has unreadable rows (with `on_error=abort`), or the `Idempotency-Key` was already used with a different request. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "The statement is in GBP but the account is in USD.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "in": "file",
+                     *           "message": "states currency GBP, not the account's USD"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The create may or may not have been applied: retry it with the same `Idempotency-Key` and it is applied exactly once. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/accounts/0d4f8f6e-2c4a-4f59-9d7e-4b1c2f0a9e11/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listImports: {
@@ -3130,6 +4206,7 @@ export interface operations {
             /** @description A page of imports. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3156,9 +4233,75 @@ export interface operations {
                     "application/json": components["schemas"]["ImportPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "limit",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/imports",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getImport: {
@@ -3176,6 +4319,7 @@ export interface operations {
             /** @description The import. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3197,10 +4341,95 @@ export interface operations {
                     "application/json": components["schemas"]["Import"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/imports/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/imports/4a7c1e2b-3d5f-4e6a-8b9c-0d1e2f3a4b5c",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No import with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No import with this id.",
+                     *       "instance": "/v1/imports/4a7c1e2b-3d5f-4e6a-8b9c-0d1e2f3a4b5c",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/imports/4a7c1e2b-3d5f-4e6a-8b9c-0d1e2f3a4b5c",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getMe: {
@@ -3216,14 +4445,55 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteMe: {
@@ -3244,13 +4514,73 @@ export interface operations {
             /** @description The user and all their data are gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            401: components["responses"]["Unauthorized"];
-            412: components["responses"]["PreconditionFailed"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateMe: {
@@ -3282,19 +4612,169 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            412: components["responses"]["PreconditionFailed"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/auto_categorize_threshold",
+                     *           "in": "body",
+                     *           "message": "must be number"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `current_password` is incorrect. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "The current password is incorrect.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/current_password",
+                     *           "in": "body",
+                     *           "message": "is incorrect"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/me",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listApiKeys: {
@@ -3314,6 +4794,7 @@ export interface operations {
             /** @description A page of API keys. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3335,9 +4816,75 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "limit",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createApiKey: {
@@ -3352,7 +4899,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "name": "Home dashboard",
-                 *       "expires_at": "2027-01-01T00:00:00Z"
+                 *       "expires_at": "2030-01-01T00:00:00Z"
                  *     }
                  */
                 "application/json": components["schemas"]["ApiKeyCreate"];
@@ -3362,6 +4909,7 @@ export interface operations {
             /** @description The key, with its secret. */
             201: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3371,7 +4919,7 @@ export interface operations {
                      *       "name": "Home dashboard",
                      *       "prefix": "ss_Xk3v9Q",
                      *       "secret": "ss_Xk3v9QpR2m8L1c7Yb4Nf6Hs0Tq5Wd3Ve9Gj2Ka8Zx1U",
-                     *       "expires_at": "2027-01-01T00:00:00.000Z",
+                     *       "expires_at": "2030-01-01T00:00:00.000Z",
                      *       "last_used_at": null,
                      *       "created_at": "2026-01-05T09:30:00.000Z"
                      *     }
@@ -3379,12 +4927,142 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyWithSecret"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `expires_at` is not in the future, or the `Idempotency-Key` was already used with a different request. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "An API key must expire in the future.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/expires_at",
+                     *           "in": "body",
+                     *           "message": "is not in the future"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/api-keys",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteApiKey: {
@@ -3402,14 +5080,100 @@ export interface operations {
             /** @description The key is revoked. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/api-keys/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/api-keys/1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No API key with this id.",
+                     *       "instance": "/v1/api-keys/1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/api-keys/1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listCategories: {
@@ -3435,6 +5199,7 @@ export interface operations {
             /** @description A page of categories. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3457,9 +5222,75 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "limit",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createCategory: {
@@ -3491,22 +5322,176 @@ export interface operations {
             /** @description The category was created. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    /**
+                     * @description The new category's path.
+                     * @example /v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301
+                     */
+                    Location?: string;
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Category"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The group already has a category with this name, or a request with this `Idempotency-Key` is still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This group already has a category with this name.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The parent is not one of your categories or is not a top-level group, a top-level group has no `kind`, a category has another kind than its group, or the `Idempotency-Key` was already used with a different request. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "The parent category does not exist.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/parent_id",
+                     *           "in": "body",
+                     *           "message": "is not one of your categories"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The create may or may not have been applied: retry it with the same `Idempotency-Key` and it is applied exactly once. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/categories",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getCategory: {
@@ -3525,16 +5510,102 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Category"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/categories/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No category with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No category with this id.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteCategory: {
@@ -3561,17 +5632,167 @@ export interface operations {
             /** @description The category is gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            412: components["responses"]["PreconditionFailed"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "reassign_to",
+                     *           "in": "query",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No category with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No category with this id.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Budgets use the category (pass `reassign_to` to move them), or the group still has categories. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "Budgets use this category: delete them, or pass reassign_to to move them.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `reassign_to` is not another of your categories. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "reassign_to must be another of your categories.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "reassign_to",
+                     *           "in": "query",
+                     *           "message": "is not one of your categories"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateCategory: {
@@ -3605,21 +5826,209 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Category"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            412: components["responses"]["PreconditionFailed"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No category with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No category with this id.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The group already has a category with this name. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This group already has a category with this name.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The new parent is not one of your categories, is the category itself, or would nest categories more than two levels deep; or the kind differs from the group's. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "Categories nest two levels deep at most: a parent must be a top-level group, and a group with categories cannot get a parent.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/parent_id",
+                     *           "in": "body",
+                     *           "message": "would nest categories more than two levels deep"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/categories/3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listTransactions: {
@@ -3657,15 +6066,82 @@ export interface operations {
             /** @description A page of transactions. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TransactionPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "limit",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createTransaction: {
@@ -3691,22 +6167,176 @@ export interface operations {
             /** @description The transaction was recorded. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    /**
+                     * @description The new transaction's path.
+                     * @example /v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7
+                     */
+                    Location?: string;
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Transaction"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/description",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The account already has a transaction with this `external_id`, or a request with this `Idempotency-Key` is still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This account already has a transaction with this external_id.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The account or category is not yours, the date is outside 1900-01-01…2199-12-31, the amount would take the money recorded in this currency past what stays exact, or the `Idempotency-Key` was already used with a different request. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "Some referenced accounts or categories do not exist.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/account_id",
+                     *           "in": "body",
+                     *           "message": "is not one of your accounts"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The create may or may not have been applied: retry it with the same `Idempotency-Key` and it is applied exactly once. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transactions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createTransactionBatch: {
@@ -3751,6 +6381,7 @@ export interface operations {
             201: {
                 headers: {
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3782,13 +6413,162 @@ export interface operations {
                     "application/json": components["schemas"]["TransactionList"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transactions/batch",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/transactions",
+                     *           "in": "body",
+                     *           "message": "must be array"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transactions/batch",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An account already has a transaction with one of the `external_id`s, or a request with this `Idempotency-Key` is still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This account already has a transaction with this external_id.",
+                     *       "instance": "/v1/transactions/batch",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/transactions/batch",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/transactions/batch",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An item names an account or category that is not yours, a date outside 1900-01-01…2199-12-31 or an amount past what stays exact; or the `Idempotency-Key` was already used with a different request. Nothing was written. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "Some referenced accounts or categories do not exist.",
+                     *       "instance": "/v1/transactions/batch",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/transactions/1/account_id",
+                     *           "in": "body",
+                     *           "message": "is not one of your accounts"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The create may or may not have been applied: retry it with the same `Idempotency-Key` and it is applied exactly once. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transactions/batch",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     exportTransactions: {
@@ -3812,8 +6592,12 @@ export interface operations {
             /** @description The transactions, streamed. */
             200: {
                 headers: {
-                    /** @description Suggests a file name. */
+                    /**
+                     * @description Suggests a file name, `transactions.csv` or `transactions.json`.
+                     * @example attachment; filename="transactions.csv"
+                     */
                     "Content-Disposition"?: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3825,9 +6609,75 @@ export interface operations {
                     "application/json": components["schemas"]["Transaction"][];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transactions/export",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "format",
+                     *           "in": "query",
+                     *           "message": "must be one of: csv, json"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transactions/export",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transactions/export",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getTransaction: {
@@ -3846,16 +6696,102 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Transaction"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transactions/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No transaction with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No transaction with this id.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteTransaction: {
@@ -3879,15 +6815,120 @@ export interface operations {
             /** @description The transaction is gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            412: components["responses"]["PreconditionFailed"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transactions/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No transaction with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No transaction with this id.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateTransaction: {
@@ -3922,21 +6963,209 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Transaction"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            412: components["responses"]["PreconditionFailed"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/description",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No transaction with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No transaction with this id.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The account already has a transaction with this `external_id`, or a rule that applied to this change was deleted meanwhile (send it again). */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "This account already has a transaction with this external_id.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The new account or category is not yours, the account is in another currency, the change would move a transfer leg's account or amount, or the date is out of range. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "A transaction can only move to an account in its own currency.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/account_id",
+                     *           "in": "body",
+                     *           "message": "is in EUR, not USD"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listCategorySuggestions: {
@@ -3957,6 +7186,7 @@ export interface operations {
             /** @description Suggestions, possibly none. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3984,10 +7214,95 @@ export interface operations {
                     "application/json": components["schemas"]["CategorySuggestionList"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transactions/not-a-uuid/category-suggestions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7/category-suggestions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No transaction with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No transaction with this id.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7/category-suggestions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transactions/7c9e6679-7425-40de-944b-e07fc1f90ae7/category-suggestions",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listRules: {
@@ -4007,6 +7322,7 @@ export interface operations {
             /** @description A page of rules. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4047,9 +7363,75 @@ export interface operations {
                     "application/json": components["schemas"]["RulePage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "limit",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createRule: {
@@ -4100,22 +7482,176 @@ export interface operations {
             /** @description The rule was created. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    /**
+                     * @description The new rule's path.
+                     * @example /v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f
+                     */
+                    Location?: string;
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Rule"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A request with this Idempotency-Key is still in progress; retry it shortly.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A condition cannot be used (a pattern that does not compile, a range whose low bound is above its high bound, an account that is not yours), `actions.set_category` is not one of your categories, or the `Idempotency-Key` was already used with a different request. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "Some conditions cannot be used.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/conditions/0/value",
+                     *           "in": "body",
+                     *           "message": "is not one of your accounts"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The create may or may not have been applied: retry it with the same `Idempotency-Key` and it is applied exactly once. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/rules",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getRule: {
@@ -4134,16 +7670,102 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Rule"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/rules/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No rule with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No rule with this id.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteRule: {
@@ -4167,15 +7789,120 @@ export interface operations {
             /** @description The rule was deleted. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            412: components["responses"]["PreconditionFailed"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/rules/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No rule with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No rule with this id.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateRule: {
@@ -4209,20 +7936,189 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Rule"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            412: components["responses"]["PreconditionFailed"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No rule with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No rule with this id.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A condition cannot be used, or `actions.set_category` is not one of your categories. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "The category does not exist.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/actions/set_category",
+                     *           "in": "body",
+                     *           "message": "is not one of your categories"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     applyRule: {
@@ -4243,16 +8139,102 @@ export interface operations {
             /** @description What changed (or would change). */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RuleApplication"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/apply",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "dry_run",
+                     *           "in": "query",
+                     *           "message": "must be boolean"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/apply",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No rule with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No rule with this id.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/apply",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/rules/7b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f/apply",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createTransfer: {
@@ -4287,8 +8269,13 @@ export interface operations {
             /** @description Both legs were recorded. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    /**
+                     * @description The new transfer's path.
+                     * @example /v1/transfers/2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d
+                     */
+                    Location?: string;
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4338,13 +8325,162 @@ export interface operations {
                     "application/json": components["schemas"]["Transfer"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transfers",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/description",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transfers",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A request with this Idempotency-Key is still in progress; retry it shortly.",
+                     *       "instance": "/v1/transfers",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/transfers",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/transfers",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An account is not yours or both are the same, `to_amount` is missing between currencies (or differs from `amount` within one), there is no transfer category, or the `Idempotency-Key` was already used with a different request. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "Both accounts must be yours.",
+                     *       "instance": "/v1/transfers",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/to_account_id",
+                     *           "in": "body",
+                     *           "message": "is not one of your accounts"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The create may or may not have been applied: retry it with the same `Idempotency-Key` and it is applied exactly once. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transfers",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getTransfer: {
@@ -4362,16 +8498,102 @@ export interface operations {
             /** @description The transfer. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Transfer"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transfers/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transfers/2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No transfer with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No transfer with this id.",
+                     *       "instance": "/v1/transfers/2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transfers/2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteTransfer: {
@@ -4389,14 +8611,100 @@ export interface operations {
             /** @description The transfer is gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/transfers/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/transfers/2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No transfer with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No transfer with this id.",
+                     *       "instance": "/v1/transfers/2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/transfers/2d9c7b6a-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listBudgets: {
@@ -4416,6 +8724,7 @@ export interface operations {
             /** @description A page of budgets. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4442,9 +8751,75 @@ export interface operations {
                     "application/json": components["schemas"]["BudgetPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "limit",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createBudget: {
@@ -4480,22 +8855,176 @@ export interface operations {
             /** @description The budget was created. */
             201: {
                 headers: {
-                    Location: components["headers"]["Location"];
+                    /**
+                     * @description The new budget's path.
+                     * @example /v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b
+                     */
+                    Location?: string;
                     ETag: components["headers"]["ETag"];
                     "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Budget"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            409: components["responses"]["Conflict"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this `Idempotency-Key` is still in progress. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "A request with this Idempotency-Key is still in progress; retry it shortly.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The category is not yours, `start_date` is out of range, or the `Idempotency-Key` was already used with a different request. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "The category does not exist.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/category_id",
+                     *           "in": "body",
+                     *           "message": "is not one of your categories"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The create may or may not have been applied: retry it with the same `Idempotency-Key` and it is applied exactly once. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/budgets",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listBudgetStatuses: {
@@ -4517,6 +9046,7 @@ export interface operations {
             /** @description A page of budget statuses. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4546,9 +9076,75 @@ export interface operations {
                     "application/json": components["schemas"]["BudgetStatusPage"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/budgets/status",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "date",
+                     *           "in": "query",
+                     *           "message": "must be a valid date"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/budgets/status",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/budgets/status",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getBudget: {
@@ -4567,16 +9163,102 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Budget"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/budgets/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No budget with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No budget with this id.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     deleteBudget: {
@@ -4600,15 +9282,120 @@ export interface operations {
             /** @description The budget is gone. */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            412: components["responses"]["PreconditionFailed"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/budgets/not-a-uuid",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No budget with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No budget with this id.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     updateBudget: {
@@ -4642,20 +9429,189 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Budget"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            412: components["responses"]["PreconditionFailed"];
-            413: components["responses"]["PayloadTooLarge"];
-            415: components["responses"]["UnsupportedMediaType"];
-            422: components["responses"]["UnprocessableContent"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: malformed JSON, a wrong type, an unknown field or parameter, a value out of range. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/name",
+                     *           "in": "body",
+                     *           "message": "must be string"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No budget with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No budget with this id.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` names a version that is no longer current; GET the resource again and retry. */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "The resource has changed since the ETag you sent; fetch it again and retry.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over 1 MiB. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body exceeds 1 MiB.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `application/json`, or not in UTF-8. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported-media-type",
+                     *       "title": "Unsupported media type",
+                     *       "status": 415,
+                     *       "detail": "Send the body as application/json.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The category is not yours, or `start_date` is out of range. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unprocessable",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "The category does not exist.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "pointer": "#/category_id",
+                     *           "in": "body",
+                     *           "message": "is not one of your categories"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getBudgetStatus: {
@@ -4676,24 +9632,110 @@ export interface operations {
             /** @description The budget's status. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["BudgetStatus"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b/status",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "date",
+                     *           "in": "query",
+                     *           "message": "must be a valid date"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b/status",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No budget with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No budget with this id.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b/status",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/budgets/5e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b/status",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getSpendingReport: {
         parameters: {
             query?: {
-                /** @description First day of the range; the first day of `to`'s month when absent. */
+                /** @description First day of the range, `YYYY-MM-DD`; the first day of `to`'s month when absent. */
                 from?: string;
-                /** @description Last day of the range (inclusive); today (UTC) when absent. At most 20 years after `from`. */
+                /** @description Last day of the range (inclusive), `YYYY-MM-DD`; today (UTC) when absent. At most 20 years after `from`. */
                 to?: string;
                 /** @description How to break spending down. */
                 group_by?: components["schemas"]["SpendingGrouping"];
@@ -4711,6 +9753,7 @@ export interface operations {
             /** @description The spending report. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4741,17 +9784,89 @@ export interface operations {
                     "application/json": components["schemas"]["SpendingReport"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/reports/spending",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "from",
+                     *           "in": "query",
+                     *           "message": "must be a valid date"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/reports/spending",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/reports/spending",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getCashFlowReport: {
         parameters: {
             query?: {
-                /** @description First month; eleven months before `to` (not before 1900-01) when absent. */
+                /**
+                 * @description First month, `YYYY-MM` (a month, not a date); eleven months before `to` (not before 1900-01) when absent.
+                 * @example 2026-01
+                 */
                 from?: components["schemas"]["Month"];
-                /** @description Last month (inclusive); the current month (UTC) when absent. A report spans at most 120 months. */
+                /**
+                 * @description Last month (inclusive), `YYYY-MM` (a month, not a date); the current month (UTC) when absent. A report spans at most 120 months.
+                 * @example 2026-03
+                 */
                 to?: components["schemas"]["Month"];
                 /** @description The currency to report in (only transactions in it count); the user's default currency when absent. */
                 currency?: components["parameters"]["ReportCurrency"];
@@ -4767,6 +9882,7 @@ export interface operations {
             /** @description The cash-flow report. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4796,9 +9912,75 @@ export interface operations {
                     "application/json": components["schemas"]["CashFlowReport"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/reports/cash-flow",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "from",
+                     *           "in": "query",
+                     *           "message": "must match pattern \"^(19|2[01])\\d{2}-(0[1-9]|1[0-2])$\""
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/reports/cash-flow",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/reports/cash-flow",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getTrendsReport: {
@@ -4820,6 +10002,7 @@ export interface operations {
             /** @description The trends report. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4852,9 +10035,75 @@ export interface operations {
                     "application/json": components["schemas"]["TrendsReport"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/reports/trends",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "months",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/reports/trends",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/reports/trends",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     getSpendingForecast: {
@@ -4878,6 +10127,7 @@ export interface operations {
             /** @description The forecast; a series per category with spending before `as_of` (none, with a `note`, when there is no spending at all). */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4929,9 +10179,75 @@ export interface operations {
                     "application/json": components["schemas"]["SpendingForecast"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/insights/forecast",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "months",
+                     *           "in": "query",
+                     *           "message": "must be integer"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/insights/forecast",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/insights/forecast",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listAnomalies: {
@@ -4953,6 +10269,7 @@ export interface operations {
             /** @description The unusual transactions, possibly none. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4993,9 +10310,75 @@ export interface operations {
                     "application/json": components["schemas"]["AnomalyList"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/insights/anomalies",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "from",
+                     *           "in": "query",
+                     *           "message": "must be a valid date"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/insights/anomalies",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/insights/anomalies",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     dismissAnomaly: {
@@ -5013,6 +10396,7 @@ export interface operations {
             /** @description The dismissal. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5029,10 +10413,95 @@ export interface operations {
                     "application/json": components["schemas"]["AnomalyDismissal"];
                 };
             };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description The request does not match the contract: a parameter of the wrong type or out of range, or one this operation does not know. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation-error",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request has 1 invalid value.",
+                     *       "instance": "/v1/insights/anomalies/not-a-uuid/dismiss",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11",
+                     *       "errors": [
+                     *         {
+                     *           "parameter": "transaction_id",
+                     *           "in": "path",
+                     *           "message": "must be a valid uuid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/insights/anomalies/7c9e6679-7425-40de-944b-e07fc1f90ae7/dismiss",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No transaction with this id — or it is another user's, which looks exactly the same. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No transaction with this id.",
+                     *       "instance": "/v1/insights/anomalies/7c9e6679-7425-40de-944b-e07fc1f90ae7/dismiss",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. The change may or may not have been applied. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/insights/anomalies/7c9e6679-7425-40de-944b-e07fc1f90ae7/dismiss",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     listRecurring: {
@@ -5047,6 +10516,7 @@ export interface operations {
             /** @description The recurring streams, possibly none. */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5074,8 +10544,48 @@ export interface operations {
                     "application/json": components["schemas"]["RecurringList"];
                 };
             };
-            401: components["responses"]["Unauthorized"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description Missing, malformed, expired or revoked credentials. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required.",
+                     *       "instance": "/v1/insights/recurring",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or answered too slowly; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The database is unreachable; try again shortly.",
+                     *       "instance": "/v1/insights/recurring",
+                     *       "request_id": "8b0c4f4e-8f3e-4d49-9a3e-0c8f0e3a3c11"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }

@@ -26,6 +26,7 @@ export const testConfig: Config = {
   webConcurrency: 1,
   trustProxy: 0,
   validateResponses: true,
+  corsOrigins: ['http://localhost:5173'],
   dataDir: '/nonexistent',
 };
 
