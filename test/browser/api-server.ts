@@ -6,10 +6,11 @@ import { startServerProcess, stopLeftoverPostgres } from '../helpers/server-proc
 
 export type ApiServer = { origin: string; port: number; output: () => string; stop: () => Promise<void> };
 
-export async function startApiServer(): Promise<ApiServer> {
+/** `env` adds to the development settings (e.g. CORS_ORIGINS). */
+export async function startApiServer(env: Record<string, string> = {}): Promise<ApiServer> {
   const dataDir = mkdtempSync(`${tmpdir()}/spendsense-browser-`);
   chmodSync(dataDir, 0o755); // the embedded PostgreSQL runs as `postgres` when we are root
-  const server = startServerProcess({ NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0' });
+  const server = startServerProcess({ NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', ...env });
   const stop = async () => {
     server.child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;

@@ -9,23 +9,28 @@ import { paths } from '../../src/paths.ts';
 import { startApiServer, type ApiServer } from './api-server.ts';
 import { launchChromium, screenshot, watchedPage, type WatchedPage } from './chromium.ts';
 import { contractOperations, contractTags, operationById, operationLines } from './contract.ts';
+import { callApiFromPage, startFrontEnd, type FrontEnd } from './front-end.ts';
 import { describeLoad, measurePageLoad, type PageLoad } from './page-load.ts';
 import { firstListedOperation, followRoute, menuOperations, menuTags, pageHeading, panelOperations, search } from './redoc.ts';
 import { authorize, isAuthorized, listedOperations, swaggerOperationSelector, tryItOut } from './swagger-ui.ts';
 
 let server: ApiServer;
 let browser: Browser;
+let allowedFrontEnd: FrontEnd;
+let otherFrontEnd: FrontEnd;
 const loads: PageLoad[] = [];
 
 before(async () => {
   rmSync(paths.browserArtifacts, { recursive: true, force: true }); // this run's screenshots only
   browser = await launchChromium(); // first: a missing Chromium then leaves no server behind
-  server = await startApiServer();
+  [allowedFrontEnd, otherFrontEnd] = await Promise.all([startFrontEnd(), startFrontEnd()]);
+  server = await startApiServer({ CORS_ORIGINS: allowedFrontEnd.origin });
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await Promise.all([allowedFrontEnd?.close(), otherFrontEnd?.close()]);
   mkdirSync(paths.browserArtifacts, { recursive: true });
   writeFileSync(`${paths.browserArtifacts}/page-loads.json`, `${JSON.stringify(loads, null, 2)}\n`);
   for (const load of loads) console.log(describeLoad(load));
@@ -154,4 +159,30 @@ describe('/reference (Redoc)', () => {
       const found = await search(page, operation.summary);
       assert.ok(found.some((text) => text.includes(operation.summary) && text.includes(operation.path)), found.join('\n'));
     }));
+});
+
+describe('a front end on another origin', () => {
+  it('calls the API when its origin is in CORS_ORIGINS (preflight, token, exposed headers)', () =>
+    onPage('front-end-allowed', async ({ page }) => {
+      await page.goto(allowedFrontEnd.origin);
+      const calls = await callApiFromPage(page, server.origin);
+      assert.ok(!('failed' in calls), `the browser refused: ${JSON.stringify(calls)}`);
+      assert.equal(calls.signup, 201);
+      assert.equal(calls.me, 200);
+      assert.match(calls.email ?? '', /^front-end-/);
+      assert.ok(calls.requestId, 'X-Request-Id is exposed');
+    }));
+
+  it('is refused by the browser when its origin is not listed', async () => {
+    const watched = await watchedPage(browser);
+    try {
+      await watched.page.goto(otherFrontEnd.origin);
+      const calls = await callApiFromPage(watched.page, server.origin);
+      assert.ok('failed' in calls, `an unlisted origin read the answer: ${JSON.stringify(calls)}`);
+      assert.ok(watched.errors.some((error) => /CORS/i.test(error)), `no CORS refusal logged: ${watched.errors.join('; ')}`);
+      await screenshot(watched.page, 'front-end-refused');
+    } finally {
+      await watched.close();
+    }
+  });
 });
