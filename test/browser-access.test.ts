@@ -1,11 +1,10 @@
 // What a front end on another origin meets: CORS from the allow-list, and compressed answers.
 import { once } from 'node:events';
 import { get, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import { listenOnLoopback, startTestApp, type TestApp } from './helpers/app.ts';
 import { factoriesFor } from './helpers/factories.ts';
 
 let t: TestApp;
@@ -73,16 +72,14 @@ describe('compression', () => {
 
   /** The answer's bytes as they crossed the wire (supertest would decompress them). */
   async function rawGet(path: string, headers: Record<string, string>) {
-    const server = t.app.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const listening = await listenOnLoopback(t.app);
     try {
-      const { port } = server.address() as AddressInfo;
-      const [response] = (await once(get({ host: '127.0.0.1', port, path, headers }), 'response')) as [IncomingMessage];
+      const [response] = (await once(get(`${listening.origin}${path}`, { headers }), 'response')) as [IncomingMessage];
       const chunks: Buffer[] = [];
       for await (const chunk of response) chunks.push(chunk as Buffer);
       return { status: response.statusCode, encoding: response.headers['content-encoding'], body: Buffer.concat(chunks) };
     } finally {
-      server.close();
+      await listening.close();
     }
   }
 

@@ -5,8 +5,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -22,21 +20,20 @@ import {
 } from '../src/client/index.ts';
 import { currencyExponents } from '../src/money/currencies.ts';
 import { projectRoot } from '../src/paths.ts';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import { listenOnLoopback, startTestApp, type TestApp } from './helpers/app.ts';
 
 type Transaction = components['schemas']['Transaction'];
 
 let t: TestApp;
-let server: Server;
+let listening: Awaited<ReturnType<typeof listenOnLoopback>>;
 let api: string;
 beforeAll(async () => {
   t = await startTestApp();
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(t.app);
+  api = listening.origin;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await listening.close();
   await t.close();
 });
 

@@ -2,24 +2,21 @@
 // an ephemeral port: every field its `# →` lines promise must be in the answers it prints.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { projectRoot } from '../src/paths.ts';
-import { startTestApp, type TestApp } from './helpers/app.ts';
+import { listenOnLoopback, startTestApp, type TestApp } from './helpers/app.ts';
 
 let t: TestApp;
-let server: Server;
+let listening: Awaited<ReturnType<typeof listenOnLoopback>>;
 let api: string;
 beforeAll(async () => {
   t = await startTestApp();
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnLoopback(t.app);
+  api = listening.origin;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await listening.close();
   await t.close();
 });
 

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Express } from 'express';
@@ -113,6 +115,17 @@ export type TestApp = {
   database: TestDatabase;
   close: () => Promise<void>;
 };
+
+/** The app on a real HTTP origin (127.0.0.1, an ephemeral port), for clients that need one (fetch, curl, raw bytes). */
+export async function listenOnLoopback(app: Express): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
 
 /** The real app on its own fresh, migrated database. */
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
