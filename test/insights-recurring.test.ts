@@ -1,30 +1,14 @@
 // The recurring-stream model (src/features/insights/recurring.ts): each cadence with weekend shifts
-// and month-end clamping (and the schedule a stream carries for its later dates), variable bills, what must not be a stream, late and ended streams, a
-// subscription among a shop's purchases; and properties over generated streams.
+// and month-end clamping (and the schedule a stream carries for its later dates), variable bills,
+// what must not be a stream, late and ended streams, a subscription among a shop's purchases; and
+// properties over generated streams.
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { addDays, addMonths } from '../src/calendar.ts';
 import { detectRecurring } from '../src/features/insights/recurring.ts';
 import type { Cadence, LedgerEntry, RecurringSeries } from '../src/features/insights/types.ts';
 import { Random } from '../eval/random.ts';
-
-type Line = { date: string; amount: number; key: string | null; currency?: string; category?: string | null };
-
-/** Ledger entries as the model is handed them: sorted by date, then id. */
-function ledger(lines: readonly Line[]): LedgerEntry[] {
-  return [...lines]
-    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-    .map((line, index) => ({
-      id: `t${String(index).padStart(5, '0')}`,
-      date: line.date,
-      amount: line.amount,
-      currency: line.currency ?? 'USD',
-      merchant: line.key === null ? null : line.key.toUpperCase(),
-      merchantKey: line.key,
-      categoryId: line.category === undefined ? `cat-${line.key}` : line.category,
-      categoryKind: line.amount < 0 ? 'expense' : 'income',
-    }));
-}
+import { ledger, type Line } from './helpers/ledger-lines.ts';
 
 const charges = (key: string, dates: readonly string[], amount: number | ((index: number) => number), extra: Partial<Line> = {}): Line[] =>
   dates.map((date, index) => ({ date, amount: typeof amount === 'number' ? amount : amount(index), key, ...extra }));

@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { addDays, addMonths, monthsBetween } from '../src/calendar.ts';
 import { detectRecurring } from '../src/features/insights/recurring.ts';
 import { expectedDates } from '../src/features/insights/schedule.ts';
-import type { Cadence, LedgerEntry, RecurringSeries } from '../src/features/insights/types.ts';
+import type { Cadence, RecurringSeries } from '../src/features/insights/types.ts';
+import { ledger, type Line } from './helpers/ledger-lines.ts';
 
 type Stream = Pick<RecurringSeries, 'cadence' | 'nextExpectedDate' | 'schedule'>;
 type Shift = NonNullable<RecurringSeries['schedule']>['weekendShift'];
@@ -114,21 +115,6 @@ describe('expectedDates: weekends', () => {
   });
 });
 
-type Line = { date: string; amount: number; key: string };
-function ledger(lines: readonly Line[]): LedgerEntry[] {
-  return [...lines]
-    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
-    .map((line, index) => ({
-      id: `t${String(index).padStart(5, '0')}`,
-      date: line.date,
-      amount: line.amount,
-      currency: 'USD',
-      merchant: line.key.toUpperCase(),
-      merchantKey: line.key,
-      categoryId: `cat-${line.key}`,
-      categoryKind: line.amount < 0 ? 'expense' : 'income',
-    }));
-}
 function onlyStream(lines: readonly Line[], today: string): RecurringSeries {
   const found = detectRecurring(ledger(lines), today);
   expect(found).toHaveLength(1);
