@@ -1,4 +1,4 @@
-import express, { type Request } from 'express';
+import express, { type Request, type Response } from 'express';
 import type { Context, OpenAPIBackend } from 'openapi-backend';
 import { callerOf } from './features/auth/caller.ts';
 import { bodyParsers } from './http/body.ts';
@@ -10,10 +10,14 @@ import { docsRouter } from './http/docs.ts';
 import { answerErrors } from './http/error-answer.ts';
 import type { OperationEntry, OperationId } from './http/operation.ts';
 import { problems } from './http/problems.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import { rateLimitGuard } from './http/rate-limit-guard.ts';
+import { rateLimitStore } from './http/rate-limit-store.ts';
 import { requestLog } from './http/request-log.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { deferredProblem } from './http/deferred-problem.ts';
 import { fieldErrors } from './http/validation-errors.ts';
+import { requestMetrics } from './observability/request-metrics.ts';
 import { operations } from './operations.ts';
 import type { AppServices } from './services.ts';
 
@@ -21,6 +25,7 @@ export type { AppServices } from './services.ts';
 
 /** What openapi-backend does around the handlers: security, and the answers for requests that never reach one. */
 function registerContractHandlers(api: OpenAPIBackend, { pool, config }: AppServices): void {
+  const limitRate = config.rateLimits && rateLimitGuard(new RateLimiter(rateLimitStore(pool)), config.rateLimits);
   api.registerSecurityHandler('bearerAuth', (context: Context) => callerOf(context.request.headers.authorization, pool, config));
   api.register({
     notFound: () => {
@@ -32,8 +37,10 @@ function registerContractHandlers(api: OpenAPIBackend, { pool, config }: AppServ
       );
       throw problems.methodNotAllowed(allowed);
     },
-    // Body problems found before routing (media type, upload) answer only once the caller is known.
-    postSecurityHandler: (context: Context, request: Request) => {
+    // Body problems found before routing (media type, upload) answer only once the caller is known,
+    // and after the caller's rate limits: a spent budget answers 429 whatever the body.
+    postSecurityHandler: async (context: Context, request: Request, response: Response) => {
+      await limitRate?.(context, request, response);
       const problem = deferredProblem(request);
       const needsAuth = (context.operation.security ?? []).length > 0;
       if (problem && (context.security.authorized || !needsAuth)) throw problem;
@@ -63,6 +70,7 @@ export async function createApp(services: AppServices): Promise<express.Express>
   app.set('trust proxy', services.config.trustProxy);
   app.set('etag', false);
   app.use(requestLog(services.logger));
+  if (services.config.metricsPort !== null) app.use(requestMetrics(api));
   app.use(corsPolicy(services.config.corsOrigins));
   app.use(compressAnswers());
   // The docs pages bring their own scripts; API answers are JSON and need no CSP.

@@ -244,6 +244,21 @@ describe('Idempotency-Key on creates', () => {
     await thrown(client({ fetch: short.fetch, retry: { retries: 2 } }).GET('/v1/accounts'));
     expect(short.sent).toHaveLength(3);
   });
+
+  it('waits out a rate limit (429) even on a POST without a key: the refused request changed nothing', async () => {
+    const limited = scriptedFetch(async (request, attempt) =>
+      attempt > 1
+        ? globalThis.fetch(request)
+        : new Response(JSON.stringify({ type: '/problems/too-many-requests', title: 'Too many requests', status: 429 }), {
+            status: 429,
+            headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
+          }),
+    );
+    const result = await client({ fetch: limited.fetch }).signUp({ email: `limited-${Date.now()}@example.com`, password, default_currency: 'EUR' });
+    expect(limited.sent.map((request) => request.method)).toEqual(['POST', 'POST']);
+    expect(limited.sent[0]!.headers.get('idempotency-key')).toBeNull();
+    expect(result.user.email).toMatch(/^limited-/);
+  });
 });
 
 describe('ProblemError', () => {

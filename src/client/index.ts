@@ -1,6 +1,6 @@
 // The SpendSense API client: openapi-fetch over the generated contract types, with the API's
 // conventions built in — bearer auth, errors thrown as ProblemError, Idempotency-Key on creates,
-// a bounded retry of 503s and network errors, and cursor pages as async iterators.
+// a bounded retry of 429s, 503s and network errors, and cursor pages as async iterators.
 import createClient, { type HeadersOptions, type Middleware } from 'openapi-fetch';
 import type { components, paths } from '../generated/api.ts';
 import { bearerAuth } from './auth.ts';
@@ -24,7 +24,7 @@ export type SpendSenseClientOptions = {
   token?: string;
   /** Headers sent with every request. */
   headers?: HeadersOptions;
-  /** Retry of 503s and network errors for requests safe to resend; `false` turns it off. */
+  /** Retry of 429s, and of 503s and network errors for requests safe to resend; `false` turns it off. */
   retry?: RetryOptions | false;
   /** The fetch to send requests with (default: globalThis.fetch). */
   fetch?: Fetch;
