@@ -23,9 +23,8 @@ CREATE TABLE public.accounts (
   archived boolean DEFAULT false NOT NULL,
   created_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
-  CONSTRAINT accounts_pkey PRIMARY KEY (id),
+  CONSTRAINT accounts_pkey PRIMARY KEY (user_id, id),
   CONSTRAINT accounts_user_id_id_currency_key UNIQUE (user_id, id, currency),
-  CONSTRAINT accounts_user_id_id_key UNIQUE (user_id, id),
   CONSTRAINT accounts_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT accounts_name_length CHECK (((char_length(name) >= 1) AND (char_length(name) <= 100))),
   CONSTRAINT accounts_opening_balance_range CHECK ((abs(opening_balance) <= '1000000000000000'::bigint)),
@@ -51,12 +50,11 @@ CREATE TABLE public.anomaly_dismissals (
   currency character(3) NOT NULL,
   dismissed_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
   CONSTRAINT anomaly_dismissals_pkey PRIMARY KEY (user_id, transaction_id),
-  CONSTRAINT anomaly_dismissals_transaction_fkey FOREIGN KEY (transaction_id) REFERENCES public.transactions(id) ON DELETE CASCADE,
+  CONSTRAINT anomaly_dismissals_transaction_fkey FOREIGN KEY (user_id, transaction_id) REFERENCES public.transactions(user_id, id) ON DELETE CASCADE,
   CONSTRAINT anomaly_dismissals_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT anomaly_dismissals_kind_check CHECK ((kind = ANY (ARRAY['spike'::text, 'duplicate'::text, 'new_merchant'::text, 'price_increase'::text, 'card_testing'::text])))
 );
 ALTER TABLE public.anomaly_dismissals ENABLE ROW LEVEL SECURITY;
-CREATE INDEX anomaly_dismissals_transaction_idx ON public.anomaly_dismissals USING btree (transaction_id);
 CREATE POLICY anomaly_dismissals_isolation ON public.anomaly_dismissals AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
 GRANT INSERT, SELECT, DELETE ON TABLE public.anomaly_dismissals TO spendsense_app;
 
@@ -69,8 +67,8 @@ CREATE TABLE public.api_keys (
   expires_at timestamp with time zone,
   last_used_at timestamp with time zone,
   created_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
-  CONSTRAINT api_keys_pkey PRIMARY KEY (id),
-  CONSTRAINT api_keys_secret_hash_key UNIQUE (secret_hash),
+  CONSTRAINT api_keys_pkey PRIMARY KEY (user_id, id),
+  CONSTRAINT api_keys_secret_hash_key UNIQUE (secret_hash, user_id),
   CONSTRAINT api_keys_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT api_keys_name_length CHECK (((char_length(name) >= 1) AND (char_length(name) <= 100)))
 );
@@ -92,7 +90,7 @@ CREATE TABLE public.budgets (
   alert_threshold double precision DEFAULT 0.8 NOT NULL,
   created_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
-  CONSTRAINT budgets_pkey PRIMARY KEY (id),
+  CONSTRAINT budgets_pkey PRIMARY KEY (user_id, id),
   CONSTRAINT budgets_category_fkey FOREIGN KEY (user_id, category_id) REFERENCES public.categories(user_id, id),
   CONSTRAINT budgets_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT budgets_alert_threshold_range CHECK (((alert_threshold >= (0)::double precision) AND (alert_threshold <= (1)::double precision))),
@@ -117,8 +115,7 @@ CREATE TABLE public.categories (
   archived boolean DEFAULT false NOT NULL,
   created_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
-  CONSTRAINT categories_pkey PRIMARY KEY (id),
-  CONSTRAINT categories_user_id_id_key UNIQUE (user_id, id),
+  CONSTRAINT categories_pkey PRIMARY KEY (user_id, id),
   CONSTRAINT categories_parent_fkey FOREIGN KEY (user_id, parent_id) REFERENCES public.categories(user_id, id),
   CONSTRAINT categories_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT categories_kind_check CHECK ((kind = ANY (ARRAY['expense'::text, 'income'::text, 'transfer'::text]))),
@@ -144,11 +141,10 @@ CREATE TABLE public.categorizer_lessons (
   category_id uuid NOT NULL,
   correction boolean DEFAULT false NOT NULL,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
-  CONSTRAINT categorizer_lessons_pkey PRIMARY KEY (id),
+  CONSTRAINT categorizer_lessons_pkey PRIMARY KEY (user_id, id),
   CONSTRAINT categorizer_lessons_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE
 );
 ALTER TABLE public.categorizer_lessons ENABLE ROW LEVEL SECURITY;
-CREATE INDEX categorizer_lessons_user_idx ON public.categorizer_lessons USING btree (user_id, id);
 CREATE POLICY categorizer_lessons_isolation ON public.categorizer_lessons AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.categorizer_lessons TO spendsense_app;
 
@@ -196,7 +192,7 @@ CREATE TABLE public.imports (
   mapping jsonb,
   date_format text,
   created_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
-  CONSTRAINT imports_pkey PRIMARY KEY (id),
+  CONSTRAINT imports_pkey PRIMARY KEY (user_id, id),
   CONSTRAINT imports_account_fkey FOREIGN KEY (user_id, account_id) REFERENCES public.accounts(user_id, id) ON DELETE CASCADE,
   CONSTRAINT imports_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT imports_format_check CHECK ((format = ANY (ARRAY['csv'::text, 'ofx'::text, 'qfx'::text, 'qif'::text, 'camt053'::text])))
@@ -282,6 +278,16 @@ ALTER TABLE public.monthly_merchant_totals ENABLE ROW LEVEL SECURITY;
 CREATE POLICY monthly_merchant_totals_isolation ON public.monthly_merchant_totals AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.monthly_merchant_totals TO spendsense_app;
 
+CREATE UNLOGGED TABLE public.rate_limit_windows (
+  bucket text NOT NULL,
+  window_start bigint NOT NULL,
+  claimed integer NOT NULL,
+  expires_at timestamp with time zone NOT NULL,
+  CONSTRAINT rate_limit_windows_pkey PRIMARY KEY (bucket, window_start)
+);
+CREATE INDEX rate_limit_windows_expires_at ON public.rate_limit_windows USING btree (expires_at);
+GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.rate_limit_windows TO spendsense_app;
+
 CREATE TABLE public.rules (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   user_id uuid NOT NULL,
@@ -296,8 +302,7 @@ CREATE TABLE public.rules (
   set_notes text,
   created_at timestamp with time zone DEFAULT date_trunc('milliseconds'::text, now()) NOT NULL,
   updated_at timestamp with time zone DEFAULT now() NOT NULL,
-  CONSTRAINT rules_pkey PRIMARY KEY (id),
-  CONSTRAINT rules_user_id_key UNIQUE (user_id, id),
+  CONSTRAINT rules_pkey PRIMARY KEY (user_id, id),
   CONSTRAINT rules_set_category_fkey FOREIGN KEY (user_id, set_category_id) REFERENCES public.categories(user_id, id) ON DELETE SET NULL (set_category_id),
   CONSTRAINT rules_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT rules_add_tags_count CHECK ((cardinality(add_tags) <= 20)),
@@ -345,10 +350,10 @@ CREATE TABLE public.transactions (
   import_fingerprint text,
   rule_id uuid,
   merchant_key text,
-  CONSTRAINT transactions_pkey PRIMARY KEY (id),
+  CONSTRAINT transactions_pkey PRIMARY KEY (user_id, id),
   CONSTRAINT transactions_account_fkey FOREIGN KEY (user_id, account_id, currency) REFERENCES public.accounts(user_id, id, currency),
   CONSTRAINT transactions_category_fkey FOREIGN KEY (user_id, category_id) REFERENCES public.categories(user_id, id),
-  CONSTRAINT transactions_import_fkey FOREIGN KEY (import_id) REFERENCES public.imports(id) ON DELETE SET NULL,
+  CONSTRAINT transactions_import_fkey FOREIGN KEY (user_id, import_id) REFERENCES public.imports(user_id, id) ON DELETE SET NULL (import_id),
   CONSTRAINT transactions_rule_fkey FOREIGN KEY (user_id, rule_id) REFERENCES public.rules(user_id, id) ON DELETE SET NULL (rule_id),
   CONSTRAINT transactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE,
   CONSTRAINT transactions_amount_range CHECK ((abs(amount) <= '1000000000000000'::bigint)),
@@ -366,8 +371,8 @@ CREATE TABLE public.transactions (
 ALTER TABLE public.transactions ENABLE ROW LEVEL SECURITY;
 CREATE INDEX transactions_account_date_idx ON public.transactions USING btree (account_id, date DESC, id DESC);
 CREATE INDEX transactions_category_date_idx ON public.transactions USING btree (category_id, date DESC, id DESC) WHERE (category_id IS NOT NULL);
-CREATE UNIQUE INDEX transactions_external_id_key ON public.transactions USING btree (account_id, external_id) WHERE (external_id IS NOT NULL);
-CREATE UNIQUE INDEX transactions_import_fingerprint_key ON public.transactions USING btree (account_id, import_fingerprint) WHERE (import_fingerprint IS NOT NULL);
+CREATE UNIQUE INDEX transactions_external_id_key ON public.transactions USING btree (user_id, account_id, external_id) WHERE (external_id IS NOT NULL);
+CREATE UNIQUE INDEX transactions_import_fingerprint_key ON public.transactions USING btree (user_id, account_id, import_fingerprint) WHERE (import_fingerprint IS NOT NULL);
 CREATE INDEX transactions_import_idx ON public.transactions USING btree (import_id) WHERE (import_id IS NOT NULL);
 CREATE INDEX transactions_rule_idx ON public.transactions USING btree (user_id, rule_id) WHERE (rule_id IS NOT NULL);
 CREATE INDEX transactions_search_idx ON public.transactions USING gin (public.transactions_search_text(description, merchant, notes) public.gin_trgm_ops);
@@ -475,18 +480,18 @@ declare
 begin
   if new.parent_id is null then
     if tg_op = 'UPDATE' and new.kind <> old.kind
-       and exists (select 1 from categories c where c.parent_id = new.id and c.kind <> new.kind) then
+       and exists (select 1 from categories c where c.user_id = new.user_id and c.parent_id = new.id and c.kind <> new.kind) then
       raise exception 'a group''s kind must match its categories'
         using errcode = 'check_violation', constraint = 'categories_kind_matches_parent';
     end if;
     return new;
   end if;
-  select * into parent from categories where id = new.parent_id;
+  select * into parent from categories where user_id = new.user_id and id = new.parent_id;
   if parent.parent_id is not null then
     raise exception 'categories nest two levels deep at most'
       using errcode = 'check_violation', constraint = 'categories_two_levels';
   end if;
-  if exists (select 1 from categories c where c.parent_id = new.id) then
+  if exists (select 1 from categories c where c.user_id = new.user_id and c.parent_id = new.id) then
     raise exception 'a group with categories cannot itself get a parent'
       using errcode = 'check_violation', constraint = 'categories_two_levels';
   end if;
@@ -812,8 +817,8 @@ CREATE OR REPLACE FUNCTION public.transactions_totals_after_delete()
 AS $function$
 begin
   update accounts a set transactions_total = a.transactions_total - d.total
-  from (select account_id, sum(amount)::bigint as total from old_rows group by account_id) d
-  where a.id = d.account_id;
+  from (select user_id, account_id, sum(amount)::bigint as total from old_rows group by user_id, account_id) d
+  where a.user_id = d.user_id and a.id = d.account_id;
   return null;
 end
 $function$;
@@ -824,8 +829,8 @@ CREATE OR REPLACE FUNCTION public.transactions_totals_after_insert()
 AS $function$
 begin
   update accounts a set transactions_total = a.transactions_total + d.total
-  from (select account_id, sum(amount)::bigint as total from new_rows group by account_id) d
-  where a.id = d.account_id;
+  from (select user_id, account_id, sum(amount)::bigint as total from new_rows group by user_id, account_id) d
+  where a.user_id = d.user_id and a.id = d.account_id;
   return null;
 end
 $function$;
@@ -837,15 +842,15 @@ AS $function$
 begin
   update accounts a set transactions_total = a.transactions_total + d.total
   from (
-    select account_id, sum(amount)::bigint as total
+    select user_id, account_id, sum(amount)::bigint as total
     from (
-      select account_id, amount from new_rows
+      select user_id, account_id, amount from new_rows
       union all
-      select account_id, -amount from old_rows
+      select user_id, account_id, -amount from old_rows
     ) changes
-    group by account_id
+    group by user_id, account_id
   ) d
-  where a.id = d.account_id and d.total <> 0;
+  where a.user_id = d.user_id and a.id = d.account_id and d.total <> 0;
   return null;
 end
 $function$;
