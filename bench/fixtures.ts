@@ -100,6 +100,15 @@ export function apiScenarios(f: Fixtures): Scenario[] {
   ];
 }
 
+/** The list and the create again, for the API started with METRICS_PORT=off: the metrics' cost is the ratio (report.ts). */
+export function metricsOffScenarios(f: Fixtures): Scenario[] {
+  const byId = new Map(apiScenarios(f).map((scenario) => [scenario.id, scenario]));
+  return ['list', 'create'].map((id) => {
+    const scenario = byId.get(id)!;
+    return { ...scenario, id: `${id}-metrics-off`, name: `${scenario.name} (metrics off)` };
+  });
+}
+
 export function floorScenarios(f: Fixtures): Scenario[] {
   const as = (userId: string) => ({ 'x-user-id': userId });
   return [

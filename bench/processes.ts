@@ -47,15 +47,29 @@ async function startService(name: string, script: string, env: Record<string, st
   return { name, url, logFile, child, stop };
 }
 
-export function startApi(options: { databaseUrl: string; jwtSecret: string; webConcurrency: number }): Promise<Service> {
-  return startService(options.webConcurrency === 1 ? 'api' : `api-${options.webConcurrency}-workers`, 'dist/server.js', {
+/**
+ * The API as the image runs it (`node --import ./dist/observability/tracing.js dist/server.js`; no
+ * OTLP endpoint, so tracing stays off), without rate limits. `metrics: false` is METRICS_PORT=off:
+ * the reference the metrics' cost is measured against. With them on, the endpoint is on a free port.
+ */
+export async function startApi(options: { databaseUrl: string; jwtSecret: string; webConcurrency: number; metrics?: boolean }): Promise<Service> {
+  const metrics = options.metrics ?? true;
+  const name = `${options.webConcurrency === 1 ? 'api' : `api-${options.webConcurrency}-workers`}${metrics ? '' : '-metrics-off'}`;
+  const nodeArgs = ['--import', './dist/observability/tracing.js'];
+  if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${paths.dataDir}/bench-profiles`);
+  return startService(name, 'dist/server.js', {
     NODE_ENV: 'production',
     DATABASE_URL: options.databaseUrl,
     JWT_SECRET: options.jwtSecret,
     JWT_TTL_SECONDS: '86400',
     LOG_LEVEL: 'warn',
     WEB_CONCURRENCY: String(options.webConcurrency),
-  }, '/readyz', process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${paths.dataDir}/bench-profiles`] : []);
+    RATE_LIMITS: 'off',
+    // Tracing off whatever the shell says: the run measures the API, not an OTLP collector.
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+    METRICS_PORT: metrics ? String(await freePort()) : 'off',
+  }, '/readyz', nodeArgs);
 }
 
 export function startFloor(databaseUrl: string): Promise<Service> {

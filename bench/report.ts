@@ -33,6 +33,8 @@ const ratioTargets: [string, string, string, number][] = [
   ['spending report heavy ÷ light', 'spending-heavy', 'spending-light', 0.7],
   ['spending report heavy ÷ floor naive scan (heavy)', 'spending-heavy', 'floor-naive', 20],
   ['spending report, arbitrary days: heavy ÷ light (informational)', 'spending-heavy-days', 'spending-light-days', 0],
+  ['list first page, metrics on ÷ metrics off', 'list', 'list-metrics-off', 0.95],
+  ['create, metrics on ÷ metrics off', 'create', 'create-metrics-off', 0.95],
 ];
 
 const clean = (m: Measurement) => m.errors === 0 && m.non2xx === 0;
@@ -115,7 +117,7 @@ npm run bench:seed   # once: recreates database spendsense_bench (embedded in .d
 npm run bench        # builds, measures, rewrites this file (raw numbers in .data/bench-results.json)
 \`\`\`
 
-Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, insights-forecast, insights-anomalies, insights-recurring, import, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.`;
+Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, insights-forecast, insights-anomalies, insights-recurring, import, list-metrics-off, create-metrics-off, floor-list, floor-create, floor-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.`;
 
 function machineAndRun(r: RunReport): string {
   const { seed, settings: s, machine: m } = r;
@@ -132,11 +134,12 @@ function method(s: RunReport['settings']): string {
   return `## Method
 
 - **API**: the production build (\`node dist/server.js\`, \`NODE_ENV=production\`, so responses are not validated against the contract; requests are), \`LOG_LEVEL=warn\`, one process with a pool of 10 connections as \`spendsense_app\` under row-level security, one transaction per request, JWT bearer tokens (\`JWT_TTL_SECONDS=86400\`, so none expires mid-run).
+- **Metrics**: the API runs as the image does, \`node --import ./dist/observability/tracing.js dist/server.js\` (no OTLP endpoint, so no tracing), with \`RATE_LIMITS=off\` and its Prometheus metrics on (\`METRICS_PORT\`: request count and duration per operation, process metrics, the event-loop monitor). The "(metrics off)" rows are the list and the create again on a second API with \`METRICS_PORT=off\`, started right after the first one stops; the ratios "metrics on ÷ metrics off" hold the metrics' cost to 5 %.
 - **Floor** (bench/floor.ts): \`node:http\` + \`pg\` (pool of 10) running the API's own statements for the list and the create (built by its query modules, bench/sql.ts: the create is the API's insert, which takes the currency from the account and checks the category) and the naive spending-by-category query over the transactions table. No framework, no validation, no auth (the user id comes in a header), no transaction and no \`set_config\` per request, no logging — and it **connects as the owner, so row-level security does not apply**. It is the cost of HTTP plus the SQL alone.
 - Users: the heavy user for the list, get, deep page (cursor after ~20 pages of 50), budget status (heavy) and reports; \`bench-1\` as the light user; \`bench-2\` receives the creates (the rows created are deleted after the run). Budget status is the monthly "Eating out" budget of the Food & Drink group with rollover since the start of the data.
 - "other CPU" is the share of the machine's CPU that processes outside the bench (say, a test suite) used during the measurement, read from /proc; a measurement above 10 % is repeated up to twice (after waiting for a quiet moment) and the least disturbed one is kept.
 - req/s counts every response; p50 and p99 are computed from each response's own time. "errors" are socket errors and timeouts; any non-2xx answer also fails the row.
-- Targets: at ${s.connections} connections list and get ≥ 0.6× the floor's list, create ≥ 0.5× the floor's create, the heavy user's spending report ≥ 0.7× the light user's and ≥ 20× the floor's naive scan; at 1 connection every API operation p50 < ${latencyTargetMs} ms (the insights over the heavy user's whole history: < 20 ms); no errors anywhere.`;
+- Targets: at ${s.connections} connections list and get ≥ 0.6× the floor's list, create ≥ 0.5× the floor's create, the heavy user's spending report ≥ 0.7× the light user's and ≥ 20× the floor's naive scan, list and create with metrics on ≥ 0.95× with them off; at 1 connection every API operation p50 < ${latencyTargetMs} ms (the insights over the heavy user's whole history: < 20 ms); no errors anywhere.`;
 }
 
 function results(r: RunReport): string {

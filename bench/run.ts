@@ -2,7 +2,8 @@
 // DATABASE_URL's server), drives it and the floor with autocannon, writes BENCHMARKS.md.
 // BENCH_DURATION (10), BENCH_LATENCY_DURATION (5), BENCH_WARMUP (2), BENCH_CONNECTIONS (32) shorten or widen a run;
 // BENCH_RETRIES (2) repeats a measurement disturbed by other processes (over 10 % of the CPU);
-// BENCH_ONLY=list,create,… runs only those scenarios (no cluster mode, BENCHMARKS.md untouched);
+// BENCH_ONLY=list,create,… runs only those scenarios (no cluster mode, BENCHMARKS.md untouched;
+// list-metrics-off,create-metrics-off are the same two on a second API with METRICS_PORT=off);
 // BENCH_CPU_PROF=1 writes the API's CPU profiles to .data/bench-profiles/.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +16,7 @@ import { countPostgresAsOurs, watchOtherCpu } from './cpu.ts';
 import { openBenchServer, readSeedInfo, type BenchServer, type SeedInfo } from './db.ts';
 import { measureImports, type ImportMeasurement } from './import.ts';
 import { explainAll, hotQueries } from './plans.ts';
-import { apiScenarios, createMarker, fixtures, floorScenarios, type Fixtures } from './fixtures.ts';
+import { apiScenarios, createMarker, fixtures, floorScenarios, metricsOffScenarios, type Fixtures } from './fixtures.ts';
 import { errorLines, startApi, startFloor, type Service } from './processes.ts';
 import { evaluate, renderConsole, renderMarkdown, type Cluster, type RunReport } from './report.ts';
 import { measure, skipped, type Measurement, type Scenario } from './scenarios.ts';
@@ -135,9 +136,28 @@ async function stopAndCount(service: Service, services: Service[], notes: string
   if (logged) notes.push(note(logged));
 }
 
+type Run = { serverUrl: string; jwtSecret: string; owner: pg.Client; services: Service[]; notes: string[] };
+
+/**
+ * The list and the create again on a second API with METRICS_PORT=off (no request series, no
+ * process metrics, no endpoint), right after the first API's run: the metrics' cost is the ratio.
+ */
+async function measureMetricsOff(run: Run, f: Fixtures): Promise<Measurement[]> {
+  const scenarios = metricsOffScenarios(f).filter(selected);
+  if (scenarios.length === 0) return [];
+  log('metrics off: METRICS_PORT=off');
+  const api = await startApi({ databaseUrl: run.serverUrl, jwtSecret: run.jwtSecret, webConcurrency: 1, metrics: false });
+  run.services.push(api);
+  const measurements: Measurement[] = [];
+  for (const scenario of scenarios) measurements.push(...(await runScenario(api.url, scenario, run.notes, run.owner)));
+  await settle(run.owner);
+  await stopAndCount(api, run.services, run.notes, (lines) => `The API with metrics off logged ${lines} error line(s): see ${api.logFile}.`);
+  return measurements;
+}
+
 /** The first page again with WEB_CONCURRENCY=2, against the single process's figure (not with BENCH_ONLY). */
 async function measureCluster(
-  run: { serverUrl: string; jwtSecret: string; owner: pg.Client; services: Service[]; notes: string[] },
+  run: Run,
   f: Fixtures,
   single: Measurement | undefined,
 ): Promise<Cluster | undefined> {
@@ -214,6 +234,7 @@ async function measureAll({ server, seed, owner, postgres }: Bench, services: Se
   const imports = await measureImportsIfSelected(api, f, owner);
   await settle(owner);
   await stopAndCount(api, services, notes, (lines) => `The API logged ${lines} error line(s) during the run: see ${api.logFile}.`);
+  measurements.push(...(await measureMetricsOff({ serverUrl: server.url, jwtSecret, owner, services, notes }, f)));
 
   const single = measurements.find((m) => m.id === 'list' && m.connections === settings.connections);
   const cluster = await measureCluster({ serverUrl: server.url, jwtSecret, owner, services, notes }, f, single);

@@ -7,7 +7,11 @@ import { ConfigError, loadConfig, loadHttpTimeouts, type Config, type HttpTimeou
 import { EmbeddedPostgresError, ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createDatabasePool } from './db/pool.ts';
+import { readOnlySessions } from './db/read-replica.ts';
 import { assertPortFree, createHttpServer, listen, ListenError } from './http-server.ts';
+import { exportMetricsToPrimary, startMetricsServer } from './observability/metrics-server.ts';
+import { observePools } from './observability/pool-metrics.ts';
+import { stopTracing } from './observability/tracing-sdk.ts';
 import { removeStaleUploads } from './upload-directory.ts';
 
 const shutdownGraceMs = 25_000; // ECS waits 30 s between SIGTERM and SIGKILL.
@@ -48,8 +52,9 @@ type Shutdown = ReturnType<typeof shutdownOnSignals>;
 /** The database to use: DATABASE_URL, or an embedded PostgreSQL kept in <DATA_DIR>/postgres. */
 async function prepareDatabase(config: Config, logger: Logger, shutdown: Shutdown): Promise<string> {
   if (config.databaseUrl) {
-    const applied = await migrate(config.databaseUrl);
-    logger.info({ applied }, 'migrations applied');
+    // Off in production: the login there cannot change the schema; a migrate task runs as the owner.
+    if (!config.migrateOnStart) logger.info('migrations not applied at start (MIGRATE_ON_START=false): run dist/cli/migrate.js');
+    else logger.info({ applied: await migrate(config.databaseUrl) }, 'migrations applied');
     return config.databaseUrl;
   }
   const startedAt = Date.now();
@@ -68,9 +73,14 @@ async function serve(config: Config, timeouts: HttpTimeouts, databaseUrl: string
   // Public operations (sign-up, sign-in, probes) are few: a small pool; the rest is the users'.
   const pool = await createDatabasePool(databaseUrl, { maximumPoolSize: 3 });
   const userPool = await createDatabasePool(databaseUrl, { maximumPoolSize: config.databasePoolSize });
-  const closePools = async () => void (await Promise.all([pool.end(), userPool.end()]));
+  // Reports and insights may read from a replica (src/db/read-replica.ts); its sessions refuse writes.
+  const readUrl = config.databaseReadUrl;
+  const replicaPool = readUrl ? await createDatabasePool(readOnlySessions(readUrl), { maximumPoolSize: config.databasePoolSize }) : undefined;
+  if (readUrl) logger.info({ replica: new URL(readUrl).host }, 'reports and insights read from a replica');
+  const closePools = async () => void (await Promise.all([pool.end(), userPool.end(), replicaPool?.end()]));
   shutdown.add(closePools);
-  const app = await createApp({ config, pool, userPool, logger });
+  observePools({ public: pool, users: userPool, ...(replicaPool ? { replica: replicaPool } : {}) });
+  const app = await createApp({ config, pool, userPool, replicaPool, logger });
   const http = createHttpServer(app, timeouts, logger);
   const port = await listen(http.server, config.port);
   shutdown.add(() => http.drain(shutdownGraceMs));
@@ -119,12 +129,20 @@ async function main(): Promise<void> {
   const timeouts = loadHttpTimeouts();
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
   const shutdown = shutdownOnSignals(logger);
+  // The last step: the spans of the requests drained before it are flushed (tracing.ts started it, or nothing did).
+  shutdown.add(() => stopTracing());
   try {
     if (cluster.isWorker) {
+      if (config.metricsPort !== null) exportMetricsToPrimary();
       await serve(config, timeouts, process.env.DATABASE_URL ?? '', logger, shutdown);
       return;
     }
     await assertPortFree(config.port);
+    // Up before the database and down after it: it reports the start-up and the drain. A cluster's primary serves its workers' series.
+    if (config.metricsPort !== null) {
+      const metrics = await startMetricsServer(config.metricsPort, { logger, aggregateWorkers: config.webConcurrency > 1 });
+      shutdown.add(metrics.stop);
+    }
     const databaseUrl = await prepareDatabase(config, logger, shutdown);
     if (config.webConcurrency === 1) await serve(config, timeouts, databaseUrl, logger, shutdown);
     else runWorkers(config, databaseUrl, logger, shutdown);

@@ -1,7 +1,9 @@
 import type { Context, OpenAPIBackend } from 'openapi-backend';
 import type { Request, Response } from 'express';
-import type { CommonQueryMethods } from 'slonik';
+import type { CommonQueryMethods, DatabasePool } from 'slonik';
+import { readPreferringReplica } from '../db/read-replica.ts';
 import { readAsUser, writeAsUser, writeOnceAsUser } from '../db/user-scope.ts';
+import { nameOperation } from '../observability/request-metrics.ts';
 import { queriesFor } from '../queries.ts';
 import type { AppServices } from '../services.ts';
 import type { Caller } from './auth.ts';
@@ -32,11 +34,17 @@ function operationContext(operationId: OperationId, context: Context, request: R
 
 /**
  * How one authenticated request touches the database, decided here and nowhere else: a read on
- * one connection; a single-statement change without BEGIN/COMMIT unless an Idempotency-Key must be
- * stored beside it; any other change in one transaction.
+ * one connection (of the replica, when the entry allows it and one is configured); a
+ * single-statement change without BEGIN/COMMIT unless an Idempotency-Key must be stored beside it;
+ * any other change in one transaction.
  */
-function scopeOf(entry: OperationEntry<OperationId>, facts: OperationFacts, request: Request, body: unknown) {
-  if (entry.access === 'read') return readAsUser;
+function scopeOf(entry: OperationEntry<OperationId>, facts: OperationFacts, request: Request, body: unknown, response: Response, replica: DatabasePool | undefined) {
+  if (entry.access === 'read') {
+    if (!entry.replica || !replica) return readAsUser;
+    // The primary (the pool it is given) answers what the replica cannot, while nothing is sent yet.
+    return <T>(primary: DatabasePool, caller: Caller, read: (db: CommonQueryMethods) => Promise<T>) =>
+      readPreferringReplica({ replica, primary, log: request.log }, caller, read, () => !response.headersSent);
+  }
   const storesKey = facts.idempotent && request.headers['idempotency-key'] !== undefined;
   return entry.access === 'write' && entry.singleStatement?.(body as never) && !storesKey ? writeOnceAsUser : writeAsUser;
 }
@@ -51,7 +59,7 @@ async function runAsUser(
   services: AppServices,
 ): Promise<Answer> {
   const { userId } = caller;
-  return scopeOf(entry, facts, request, base.body)(services.userPool, caller, async (db: CommonQueryMethods) => {
+  return scopeOf(entry, facts, request, base.body, response, services.replicaPool)(services.userPool, caller, async (db: CommonQueryMethods) => {
     const context: UserContext<OperationId> = { ...base, userId, db, q: queriesFor(db, userId) };
     const run = () => entry.run(context as never) as Promise<Answer>;
     const answer = facts.idempotent ? await idempotent(context, run as never) as Answer : await run();
@@ -84,6 +92,7 @@ export function dispatch(api: OpenAPIBackend, services: AppServices, facts: Read
       throw new Error(`${operationId}: its table says ${entry.access}, the contract says ${said.public ? 'public' : 'authenticated'}`);
     }
     return async (context: Context, request: Request, response: Response): Promise<void> => {
+      nameOperation(request, operationId);
       const base = operationContext(operationId, context, request, services);
       const answer: Answer = entry.access === 'public'
         ? await entry.run(base as never)

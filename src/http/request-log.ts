@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { trace } from '@opentelemetry/api';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Level, Logger } from 'pino';
 
@@ -17,6 +18,18 @@ function levelOf(statusCode: number, aborted: boolean): Level {
   if (statusCode >= 500) return 'error';
   if (statusCode >= 400 || aborted) return 'warn';
   return 'info';
+}
+
+/**
+ * What the request's logger binds: its id, and with tracing on (a span is active: the HTTP server
+ * span) the trace and span ids, so a log line leads to its trace. With tracing off there is no
+ * span and nothing more to bind.
+ */
+function bindingsOf(id: string) {
+  const span = trace.getActiveSpan();
+  if (span === undefined) return { reqId: id };
+  const { traceId, spanId } = span.spanContext();
+  return { reqId: id, trace_id: traceId, span_id: spanId };
 }
 
 /** The access line's fields. No headers and no query string: they can carry credentials. */
@@ -41,7 +54,7 @@ export function requestLog(logger: Logger): RequestHandler {
     const incoming = request.headers['x-request-id'];
     const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     request.id = id;
-    request.log = logger.child({ reqId: id });
+    request.log = logger.child(bindingsOf(id));
     response.setHeader('X-Request-Id', id);
     const startedAt = performance.now();
     const done = () => {

@@ -28,7 +28,11 @@ export const testConfig: Config = {
   webConcurrency: 1,
   trustProxy: 0,
   validateResponses: true,
+  migrateOnStart: true,
   corsOrigins: ['http://localhost:5173'],
+  rateLimits: null,
+  // In-process tests record no request metrics; test/metrics.test.ts runs the real server.
+  metricsPort: null,
   dataDir: '/nonexistent',
 };
 

@@ -1,4 +1,4 @@
-// The real server as a child process (`node src/server.ts`), for what only a process shows:
+// The real server as a child process (as `npm start` runs it), for what only a process shows:
 // signals, exit codes, start-up failures, and Node's HTTP layer below express.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -35,6 +35,8 @@ function baseEnv(): Record<string, string> {
     LOG_LEVEL: 'info',
     JWT_SECRET: testJwtSecret,
     PORT: '0',
+    // Any free port: servers run side by side, and the default 9464 would be taken by the first.
+    METRICS_PORT: '0',
   };
 }
 
@@ -52,10 +54,13 @@ async function within<T>(promise: Promise<T>, timeoutMs: number, what: string, o
 
 export function startServerProcess(
   env: Record<string, string>,
-  options: { node?: string; args?: string[] } = {},
+  options: { node?: string; args?: string[]; cwd?: string; uid?: number; gid?: number } = {},
 ): ServerProcess {
-  const child = spawn(options.node ?? projectNode, options.args ?? ['src/server.ts'], {
-    cwd: projectRoot,
+  // As `npm start` runs it: tracing.ts first (it does nothing without an OTLP endpoint).
+  const child = spawn(options.node ?? projectNode, options.args ?? ['--import', './src/observability/tracing.ts', 'src/server.ts'], {
+    cwd: options.cwd ?? projectRoot,
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
     env: { ...baseEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,3 +1,4 @@
+import { categorizerMetrics, secondsSince } from '../../observability/metrics.ts';
 import type { CleanedMerchant, DefaultCategoryPath } from '../merchants/types.ts';
 import { combinerWeights } from './combiner-weights.ts';
 import { candidateCategories, combine, combinerLayout, type Evidence } from './combiner.ts';
@@ -91,6 +92,7 @@ export class HybridCategorizer implements Categorizer {
   #labelCount: number;
 
   constructor(prior: GlobalPrior, context: CategorizerContext, state?: CategorizerState, options = defaultHybridOptions) {
+    const startedAt = performance.now();
     if (state !== undefined && state.version !== 1) throw new RangeError(`categorizer state v${String(state.version)}`);
     if (options.combiner.length !== combinerLayout.size) {
       throw new RangeError(`${options.combiner.length} combiner weights for a layout of ${combinerLayout.size}: refit them`);
@@ -103,6 +105,7 @@ export class HybridCategorizer implements Categorizer {
     this.#translations = state ? PayeeMemory.fromState(state.translations, translationOptions) : new PayeeMemory(translationOptions);
     this.#labelCounts = new Map(Object.entries(state?.labelCounts ?? {}));
     this.#labelCount = state?.labelCount ?? 0;
+    categorizerMetrics.load.observe(secondsSince(startedAt));
   }
 
   get labelCount(): number {
@@ -110,6 +113,7 @@ export class HybridCategorizer implements Categorizer {
   }
 
   suggest(input: CategorizationInput, limit = 3): Suggestion[] {
+    const startedAt = performance.now();
     const trace = this.trace(input);
     const available = this.#context.activeCategoryIds;
     const candidates = candidateCategories(trace.evidence, (id) => available === undefined || available.has(id));
@@ -117,14 +121,17 @@ export class HybridCategorizer implements Categorizer {
       (a, b) => b.probability - a.probability || (a.categoryId < b.categoryId ? -1 : 1),
     );
     followCorrections(ranked, trace.evidence.recall?.follow);
-    return ranked.slice(0, Math.max(0, limit)).map(({ categoryId, probability }) => ({
+    const suggestions = ranked.slice(0, Math.max(0, limit)).map(({ categoryId, probability }) => ({
       categoryId,
       confidence: Math.min(1, Math.max(0, probability)),
       reasons: explainSuggestion(categoryId, trace),
     }));
+    categorizerMetrics.suggest.observe(secondsSince(startedAt));
+    return suggestions;
   }
 
   learn(input: CategorizationInput, categoryId: string, options: { correction?: boolean } = {}): void {
+    const startedAt = performance.now();
     const correction = options.correction === true;
     const text = this.#textFeatures(input);
     // A brand's hint is the lexicon's; only a merchant without one needs the prior's guess.
@@ -134,6 +141,7 @@ export class HybridCategorizer implements Categorizer {
     if (hint !== undefined) this.#translations.learn(hint.key, categoryId, false);
     this.#labelCounts.set(categoryId, (this.#labelCounts.get(categoryId) ?? 0) + 1);
     this.#labelCount++;
+    categorizerMetrics.learn.observe(secondsSince(startedAt));
   }
 
   /** Drops a deleted category from everything learned. */

@@ -2,6 +2,7 @@
 // dedupe and write (writers.ts), chunk by chunk, so a streamed CSV is never held whole.
 import { problems } from '../../http/problems.ts';
 import { importAnswerLimits } from '../../limits.ts';
+import { importMetrics, secondsSince } from '../../observability/metrics.ts';
 import type { Enricher } from './enrich.ts';
 import { StatementError, type RowError, type StatementItem, type StatementRow } from './formats/types.ts';
 import type { ImportRow, MappedRow } from './rows.ts';
@@ -73,19 +74,30 @@ function reportedRows(tally: Tally): RowError[] {
   return [...tally.errors, ...tally.notices].slice(0, importAnswerLimits.errors).sort((a, b) => a.row - b.row);
 }
 
+/** An import that finished: its rows by outcome and its time, for /metrics. */
+function recordImport(written: WriteCounts, tally: Tally, startedAt: number): void {
+  importMetrics.rows.created.inc(written.created);
+  importMetrics.rows.duplicate.inc(written.duplicates);
+  importMetrics.rows.failed.inc(tally.failed);
+  importMetrics.succeeded.observe(secondsSince(startedAt));
+}
+
 /**
  * Runs an import through its stages. Any failure (a file unreadable from some row on, a bad row
  * under on_error=abort, a failed write) waits for the writer to settle before it is thrown, so the
  * request's transaction can roll back everything written so far.
  */
 export async function runImport(items: AsyncIterable<StatementItem>, stages: ImportStages): Promise<ImportCounts> {
+  const startedAt = performance.now();
   const tally: Tally = { rowsTotal: 0, failed: 0, errors: [], notices: [] };
   try {
     await readAndWrite(items, stages, tally);
     if (aborted(stages, tally)) throw badRowsProblem(tally);
     const written = await stages.writer.finish();
+    recordImport(written, tally, startedAt);
     return { ...written, rowsTotal: tally.rowsTotal, failed: tally.failed, errors: reportedRows(tally) };
   } catch (error) {
+    importMetrics.failed.observe(secondsSince(startedAt));
     // A failed insert of the previous chunk is the cause; a later statement on the same connection
     // (the next chunk's enrichment) only says the transaction had already failed.
     const insertFailure = await stages.writer.settle();

@@ -1,3 +1,4 @@
+import { insightMetrics, secondsSince } from '../../observability/metrics.ts';
 import { detectAnomalies } from './anomalies.ts';
 import { cached, RevisionCache } from './cache.ts';
 import { ledgerEntries } from './ledger.ts';
@@ -36,12 +37,15 @@ const analyses = new RevisionCache<LedgerAnalysis>(500);
 export function ledgerAnalysis(q: InsightQueries, userId: string, revision: number, today: string): Promise<LedgerAnalysis> {
   return cached(analyses, `${userId}|${today}`, revision, async () => {
     const [columns, categories] = await Promise.all([q.ledger(), q.categories()]);
+    const startedAt = performance.now();
     const entries = ledgerEntries(columns, categories);
     const anomalies = detectAnomalies(entries);
     const flagged = new Set(anomalies.map((anomaly) => anomaly.transactionId));
     const merchants = new Map(entries.filter((entry) => flagged.has(entry.id)).map((entry) => [entry.id, entry.merchant]));
     const recurring = detectRecurring(entries, today);
-    return { recurring, recurringCharges: chargesOf(recurring, entries), anomalies, merchants };
+    const analysis = { recurring, recurringCharges: chargesOf(recurring, entries), anomalies, merchants };
+    insightMetrics.ledgerAnalysis.observe(secondsSince(startedAt));
+    return analysis;
   });
 }
 

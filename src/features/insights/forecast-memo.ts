@@ -1,4 +1,5 @@
 import { addMonths, monthsBetween } from '../../calendar.ts';
+import { insightMetrics, secondsSince } from '../../observability/metrics.ts';
 import { forecastSpending, type ForecastInput, type SeriesForecast } from './forecast.ts';
 
 /** A series longer than this is cut to its latest months: older spending says little about next month's. */
@@ -23,7 +24,9 @@ export function memoizedForecast(input: ForecastInput): SeriesForecast {
   const key = `${input.horizon}|${input.history.join(',')}|${input.known?.join(',') ?? ''}|${input.knownHistory?.join(',') ?? ''}`;
   const held = forecastsByInput.get(key);
   if (held) return held;
+  const startedAt = performance.now();
   const forecast = forecastSpending(input);
+  insightMetrics.forecast.observe(secondsSince(startedAt));
   if (forecastsByInput.size >= maxForecastsKept) forecastsByInput.delete(forecastsByInput.keys().next().value!);
   forecastsByInput.set(key, forecast);
   return forecast;
