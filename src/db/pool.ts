@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createPool, type DatabasePool, type DriverTypeParser, type Interceptor } from 'slonik';
 import { failedStatements } from './failed-statements.ts';
+import { slonikTls } from './verified-tls.ts';
 
 /** The role every application query runs as: owns no table, so row-level security binds it. */
 export const appRole = 'spendsense_app';
@@ -84,7 +85,10 @@ export type PoolOptions = { maximumPoolSize?: number; role?: string | null };
 /** The application pool; pass `role: null` for the owner (migrations, maintenance). */
 export async function createDatabasePool(connectionUri: string, options: PoolOptions = {}): Promise<DatabasePool> {
   const role = options.role === undefined ? appRole : options.role;
-  const pool = await createPool(withSessionSettings(connectionUri, { role }), {
+  // sslmode=verify-full (the deploy's) is beyond slonik's URL parser: see verified-tls.ts.
+  const tls = slonikTls(withSessionSettings(connectionUri, { role }));
+  const pool = await createPool(tls.connectionUri, {
+    ...(tls.ssl ? { ssl: tls.ssl } : {}),
     typeParsers,
     interceptors: [preparedStatements, failedStatements],
     maximumPoolSize: options.maximumPoolSize ?? 10,

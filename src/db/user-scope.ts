@@ -45,13 +45,17 @@ function namesCaller(session: object | undefined, { userId, tokenGeneration }: C
  * the name to remember, stamped with when it was checked: a forgetUser after that (say, by the
  * request that deletes the user, before it commits) outdates it.
  */
-async function nameCaller(db: CommonQueryMethods, session: object | undefined, caller: Caller): Promise<Named> {
+async function nameCaller(db: CommonQueryMethods, session: object | undefined, caller: Caller, unknownCaller = tokenEnded): Promise<Named> {
   if (session) sessionUsers.delete(session);
   const checkedAt = Date.now();
   if (!(await db.oneFirst(known`select app_begin_session(${caller.userId}, ${caller.tokenGeneration}::int) as known`))) {
-    throw problems.unauthorized('This token has ended: its user no longer exists, changed the password or signed out.');
+    throw unknownCaller();
   }
   return { ...caller, checkedAt };
+}
+
+function tokenEnded(): Error {
+  return problems.unauthorized('This token has ended: its user no longer exists, changed the password or signed out.');
 }
 
 function remember(session: object | undefined, named: Named): void {
@@ -59,15 +63,38 @@ function remember(session: object | undefined, named: Named): void {
 }
 
 /** Outside a transaction a name takes effect at once: named here, remembered now. */
-async function nameOutsideTransaction(connection: CommonQueryMethods, caller: Caller): Promise<void> {
+async function nameOutsideTransaction(connection: CommonQueryMethods, caller: Caller, unknownCaller = tokenEnded): Promise<void> {
   const session = physicalConnection(connection);
-  if (!namesCaller(session, caller)) remember(session, await nameCaller(connection, session, caller));
+  if (!namesCaller(session, caller)) remember(session, await nameCaller(connection, session, caller, unknownCaller));
 }
 
 /** Runs a read as the caller on one pooled connection whose session names the user. */
 export function readAsUser<T>(pool: DatabasePool, caller: Caller, read: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
   return pool.connect(async (connection) => {
     await nameOutsideTransaction(connection, caller);
+    return read(connection);
+  });
+}
+
+/**
+ * The replica has not replayed the caller yet: a sign-up, or the token generation a password
+ * change started, committed on the primary moments ago. Only the primary can say the token ended.
+ */
+export class CallerNotReplicatedError extends Error {
+  constructor() {
+    super('the read replica does not know this caller (yet)');
+  }
+}
+
+/**
+ * readAsUser on a hot standby. Naming the caller writes nothing (app_begin_session only sets a
+ * session setting and reads users), so a standby runs it; but where the standby does not know the
+ * caller, it throws CallerNotReplicatedError instead of a 401, for the read to be retried on the
+ * primary.
+ */
+export function readAsUserOnReplica<T>(pool: DatabasePool, caller: Caller, read: (db: CommonQueryMethods) => Promise<T>): Promise<T> {
+  return pool.connect(async (connection) => {
+    await nameOutsideTransaction(connection, caller, () => new CallerNotReplicatedError());
     return read(connection);
   });
 }

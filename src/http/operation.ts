@@ -77,7 +77,10 @@ export type Handler<Op extends OperationId> = (context: UserContext<Op>) => Prom
  * How an operation runs, declared next to its handler and honoured by one dispatcher
  * (http/dispatch.ts):
  * - `public`: no caller, the owner-free pool;
- * - `read`: one connection naming the caller, no transaction;
+ * - `read`: one connection naming the caller, no transaction. `replica` lets the read be answered
+ *   by the read replica when one is configured (DATABASE_READ_URL), so up to its replay lag behind
+ *   the primary: for JSON answers that may be a moment old and that look up nothing by an id a
+ *   client may just have created (db/read-replica.ts);
  * - `write`: one transaction naming the caller, with the Idempotency-Key stored in it when the
  *   contract declares that header. `singleStatement` says, from the request body, when the
  *   handler's change is exactly one SQL statement: then, without an Idempotency-Key, it runs
@@ -86,7 +89,7 @@ export type Handler<Op extends OperationId> = (context: UserContext<Op>) => Prom
  */
 export type OperationEntry<Op extends OperationId> =
   | { access: 'public'; run: PublicHandler<Op> }
-  | { access: 'read'; run: Handler<Op> }
+  | { access: 'read'; run: Handler<Op>; replica?: boolean }
   | { access: 'write'; run: Handler<Op>; singleStatement?: (body: RequestBody<Op>) => boolean };
 
 export type Access = OperationEntry<OperationId>['access'];
