@@ -138,6 +138,10 @@ describe('GET /metrics on METRICS_PORT (one process)', () => {
       expect(valueOf(samples, 'spendsense_db_pool_idle', { pool })).toBeLessThanOrEqual(size);
       expect(valueOf(samples, 'spendsense_db_pool_waiting', { pool })).toBe(0);
     }
+    // No replica configured: no replica pool, and no read was meant for one.
+    expect(valueOf(samples, 'spendsense_db_pool_max', { pool: 'replica' })).toBeUndefined();
+    expect(valueOf(samples, 'spendsense_replica_reads_total', { outcome: 'replica' })).toBe(0);
+    expect(valueOf(samples, 'spendsense_replica_reads_total', { outcome: 'unreachable' })).toBe(0);
   });
 
   it('includes the standard process and Node.js series, unprefixed', async () => {

@@ -1,7 +1,8 @@
 // The database pools' state, read from slonik's `pool.state()` when Prometheus scrapes: nothing is
 // counted on the query path.
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { DatabasePool } from 'slonik';
+import { replicaReadCounts } from '../db/read-replica.ts';
 import { registry } from './metrics.ts';
 
 type PoolState = ReturnType<DatabasePool['state']>;
@@ -31,6 +32,18 @@ poolGauge(
 poolGauge('spendsense_db_pool_idle', 'Idle connections, ready for the next request.', (state) => state.idleConnections);
 poolGauge('spendsense_db_pool_waiting', 'Requests waiting for a connection: the pool is exhausted while this is above 0.', (state) => state.waitingClients);
 poolGauge('spendsense_db_pool_max', 'The most connections the pool opens (its maxPoolSize).', (_state, pool) => pool.configuration.maxPoolSize ?? pool.configuration.maximumPoolSize ?? 0);
+
+// Kept by db/read-replica.ts as plain numbers (it must not depend on metrics), copied at scrape time.
+new Counter({
+  name: 'spendsense_replica_reads_total',
+  help: 'Reads meant for the read replica, by who answered: replica, or the primary and why (unreachable, replica_down, recovery_conflict, caller_not_replicated).',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const [outcome, count] of Object.entries(replicaReadCounts())) this.labels(outcome).inc(count);
+  },
+});
 
 /** Reports these pools at every scrape until the returned function is called. */
 export function observePools(pools: Record<string, DatabasePool>): () => void {
