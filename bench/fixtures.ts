@@ -65,7 +65,7 @@ function wholeMonths(f: Fixtures): string {
   return `from=${start.toISOString().slice(0, 10)}&to=${end.toISOString().slice(0, 10)}`;
 }
 
-/** One transaction to create, the same for the API and the floor. */
+/** One transaction to create, the same for the API, the floor and the peer. */
 function createBody(f: Fixtures) {
   return { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee };
 }
@@ -118,4 +118,17 @@ export function floorScenarios(f: Fixtures): Scenario[] {
     { id: 'floor-naive', name: 'floor: naive spending scan (heavy)', server: 'floor', method: 'GET',
       path: `/reports/spending?${wholeMonths(f)}`, headers: as(f.heavyUserId) },
   ];
+}
+
+/**
+ * The floor's three scenarios against the FastAPI peer (bench/peer/app.py): the same paths, users
+ * and body, on the plain schema, which holds the same rows under the same ids.
+ */
+export function peerScenarios(f: Fixtures): Scenario[] {
+  return floorScenarios(f).map((scenario) => ({
+    ...scenario,
+    id: scenario.id.replace(/^floor-/, 'peer-'),
+    name: scenario.name.replace(/^floor: /, 'FastAPI peer: '),
+    server: 'peer',
+  }));
 }

@@ -1,9 +1,10 @@
-// Child processes of a run: the API (production build) and the floor, with their logs in .data/.
+// Child processes of a run: the API (production build), the floor and the FastAPI peer, with their logs in .data/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../src/db/embedded.ts';
 import { paths, projectRoot } from '../src/paths.ts';
+import { peerPython } from './peer/runtime.ts';
 
 export type Service = { name: string; url: string; logFile: string; child: ChildProcess; stop: () => Promise<void> };
 
@@ -19,11 +20,13 @@ async function waitUntilReady(name: string, child: ChildProcess, url: string, lo
   throw new Error(`${name} did not become ready at ${url} (exit code ${child.exitCode}); end of ${logFile}:\n${log}`);
 }
 
-async function startService(name: string, script: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = []): Promise<Service> {
+/** Starts `command` with PORT set to a free port and waits until `readyPath` answers 200. */
+async function startService(name: string, command: [string, ...string[]], env: Record<string, string>, readyPath: string): Promise<Service> {
   const port = await freePort();
   const logFile = `${paths.dataDir}/bench-${name}.log`;
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...nodeArgs, script], {
+  const [executable, ...args] = command;
+  const child = spawn(executable, args, {
     cwd: projectRoot,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', log, log],
@@ -57,7 +60,7 @@ export async function startApi(options: { databaseUrl: string; jwtSecret: string
   const name = `${options.webConcurrency === 1 ? 'api' : `api-${options.webConcurrency}-workers`}${metrics ? '' : '-metrics-off'}`;
   const nodeArgs = ['--import', './dist/observability/tracing.js'];
   if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${paths.dataDir}/bench-profiles`);
-  return startService(name, 'dist/server.js', {
+  return startService(name, [process.execPath, ...nodeArgs, 'dist/server.js'], {
     NODE_ENV: 'production',
     DATABASE_URL: options.databaseUrl,
     JWT_SECRET: options.jwtSecret,
@@ -69,14 +72,19 @@ export async function startApi(options: { databaseUrl: string; jwtSecret: string
     OTEL_EXPORTER_OTLP_ENDPOINT: '',
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
     METRICS_PORT: metrics ? String(await freePort()) : 'off',
-  }, '/readyz', nodeArgs);
+  }, '/readyz');
 }
 
 export function startFloor(databaseUrl: string): Promise<Service> {
-  return startService('floor', 'bench/floor.ts', { DATABASE_URL: databaseUrl }, '/healthz');
+  return startService('floor', [process.execPath, 'bench/floor.ts'], { DATABASE_URL: databaseUrl }, '/healthz');
 }
 
-/** How many lines of a service's JSON log are at pino level error (50) or above. */
+/** The FastAPI peer (bench/peer/app.py): one uvicorn process, as the API and the floor are one process each. */
+export function startPeer(databaseUrl: string): Promise<Service> {
+  return startService('peer', [peerPython, 'bench/peer/app.py'], { DATABASE_URL: databaseUrl, PYTHONUNBUFFERED: '1' }, '/healthz');
+}
+
+/** How many lines of a service's log are errors: pino level error (50) or above, or Python logging's ERROR/CRITICAL. */
 export function errorLines(service: Service): number {
-  return readFileSync(service.logFile, 'utf8').split('\n').filter((line) => /"level":(5|6)\d/.test(line)).length;
+  return readFileSync(service.logFile, 'utf8').split('\n').filter((line) => /"level":(5|6)\d|^(ERROR|CRITICAL):/.test(line)).length;
 }

@@ -1,9 +1,11 @@
 // npm run bench: builds the API, starts it on the seeded bench database (embedded .data/bench or
-// DATABASE_URL's server), drives it and the floor with autocannon, writes BENCHMARKS.md.
+// DATABASE_URL's server), drives it, the floor and the FastAPI peer (bench/peer/) with autocannon,
+// writes BENCHMARKS.md.
 // BENCH_DURATION (10), BENCH_LATENCY_DURATION (5), BENCH_WARMUP (2), BENCH_CONNECTIONS (32) shorten or widen a run;
 // BENCH_RETRIES (2) repeats a measurement disturbed by other processes (over 10 % of the CPU);
 // BENCH_ONLY=list,create,… runs only those scenarios (no cluster mode, BENCHMARKS.md untouched;
-// list-metrics-off,create-metrics-off are the same two on a second API with METRICS_PORT=off);
+// list-metrics-off,create-metrics-off are the same two on a second API with METRICS_PORT=off;
+// peer-list,peer-create,peer-naive the floor's three on the FastAPI peer);
 // BENCH_CPU_PROF=1 writes the API's CPU profiles to .data/bench-profiles/.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,8 +18,10 @@ import { countPostgresAsOurs, watchOtherCpu } from './cpu.ts';
 import { openBenchServer, readSeedInfo, type BenchServer, type SeedInfo } from './db.ts';
 import { measureImports, type ImportMeasurement } from './import.ts';
 import { explainAll, hotQueries } from './plans.ts';
-import { apiScenarios, createMarker, fixtures, floorScenarios, metricsOffScenarios, type Fixtures } from './fixtures.ts';
-import { errorLines, startApi, startFloor, type Service } from './processes.ts';
+import { apiScenarios, createMarker, fixtures, floorScenarios, metricsOffScenarios, peerScenarios, type Fixtures } from './fixtures.ts';
+import { ensurePlainSchema, removePeerCreatedRows } from './peer/plain-schema.ts';
+import { ensurePeerRuntime, type PeerRuntime } from './peer/runtime.ts';
+import { errorLines, startApi, startFloor, startPeer, type Service } from './processes.ts';
 import { evaluate, renderConsole, renderMarkdown, type Cluster, type RunReport } from './report.ts';
 import { measure, skipped, type Measurement, type Scenario } from './scenarios.ts';
 
@@ -155,6 +159,55 @@ async function measureMetricsOff(run: Run, f: Fixtures): Promise<Measurement[]> 
   return measurements;
 }
 
+/**
+ * The peer's Python packages and plain schema, before anything is measured (an apt-get install or
+ * the copy of the ledger would disturb a measurement). Undefined when no peer scenario is selected.
+ */
+async function preparePeer({ seed, owner }: Bench, f: Fixtures): Promise<PeerRuntime | undefined> {
+  if (!peerScenarios(f).some(selected)) return undefined;
+  const runtime = ensurePeerRuntime(log);
+  if (!runtime.ready) return runtime;
+  log(`FastAPI peer: ${runtime.versions}`);
+  try {
+    const started = performance.now();
+    const schema = await ensurePlainSchema(owner, seed);
+    log(`plain schema ${schema === 'built' ? `copied from the seeded ledger in ${((performance.now() - started) / 1000).toFixed(1)} s` : 'reused (built from this seed)'}`);
+    await removePeerCreatedRows(owner, f.writerUserId, createMarker);
+  } catch (error) {
+    return { ready: false, reason: `the plain schema could not be built: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  return runtime;
+}
+
+/**
+ * The floor's scenarios on the FastAPI peer, started for them and stopped after. When it cannot
+ * run, its rows are marked skipped and a note says why: the rest of the run goes on.
+ */
+async function measurePeer(run: Run, f: Fixtures, runtime: PeerRuntime | undefined): Promise<Measurement[]> {
+  const scenarios = peerScenarios(f).filter(selected);
+  if (!runtime || scenarios.length === 0) return [];
+  const skip = (reason: string) => {
+    log(`FastAPI peer not measured: ${reason}`);
+    run.notes.push(`The FastAPI peer was not measured: ${reason}`);
+    return scenarios.flatMap((s) => [skipped(s, settings.connections, 'not measured (see the notes)'), skipped(s, 1, 'not measured (see the notes)')]);
+  };
+  if (!runtime.ready) return skip(runtime.reason);
+  let peer: Service;
+  try {
+    peer = await startPeer(run.serverUrl);
+  } catch (error) {
+    return skip(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+  }
+  run.services.push(peer);
+  log(`FastAPI peer on ${peer.url}`);
+  const measurements: Measurement[] = [];
+  for (const scenario of scenarios) measurements.push(...(await runScenario(peer.url, scenario, run.notes, run.owner)));
+  await settle(run.owner);
+  await stopAndCount(peer, run.services, run.notes, (lines) => `The FastAPI peer logged ${lines} error line(s): see ${peer.logFile}.`);
+  await removePeerCreatedRows(run.owner, f.writerUserId, createMarker);
+  return measurements;
+}
+
 /** The first page again with WEB_CONCURRENCY=2, against the single process's figure (not with BENCH_ONLY). */
 async function measureCluster(
   run: Run,
@@ -219,7 +272,8 @@ async function connectOwner(server: BenchServer): Promise<Bench> {
 }
 
 /** Everything measured on the running services, and the report of it. */
-async function measureAll({ server, seed, owner, postgres }: Bench, services: Service[]): Promise<RunReport> {
+async function measureAll(bench: Bench, services: Service[]): Promise<RunReport> {
+  const { server, seed, owner, postgres } = bench;
   const jwtSecret = randomBytes(36).toString('base64url'); // 48 characters
   const api = await startApi({ databaseUrl: server.url, jwtSecret, webConcurrency: 1 });
   services.push(api);
@@ -229,15 +283,18 @@ async function measureAll({ server, seed, owner, postgres }: Bench, services: Se
 
   const f = await fixtures(api.url, owner);
   await removeCreatedRows(owner, f.writerUserId);
+  const peerRuntime = await preparePeer(bench, f);
   const notes: string[] = [];
+  const run: Run = { serverUrl: server.url, jwtSecret, owner, services, notes };
   const measurements = await measureScenarios(api, floor, f, owner, notes);
+  measurements.push(...(await measurePeer(run, f, peerRuntime)));
   const imports = await measureImportsIfSelected(api, f, owner);
   await settle(owner);
   await stopAndCount(api, services, notes, (lines) => `The API logged ${lines} error line(s) during the run: see ${api.logFile}.`);
-  measurements.push(...(await measureMetricsOff({ serverUrl: server.url, jwtSecret, owner, services, notes }, f)));
+  measurements.push(...(await measureMetricsOff(run, f)));
 
   const single = measurements.find((m) => m.id === 'list' && m.connections === settings.connections);
-  const cluster = await measureCluster({ serverUrl: server.url, jwtSecret, owner, services, notes }, f, single);
+  const cluster = await measureCluster(run, f, single);
   await Promise.all(services.splice(0).map((s) => s.stop()));
   notes.push(otherCpuNote(measurements, cluster));
 
@@ -250,6 +307,7 @@ async function measureAll({ server, seed, owner, postgres }: Bench, services: Se
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: machineOf(postgres, server),
     seed, settings, rows, ratios, cluster, imports, plans, notes,
+    peer: peerRuntime && (peerRuntime.ready ? peerRuntime.versions : `not measured: ${peerRuntime.reason}`),
   };
 }
 

@@ -2,12 +2,14 @@
 // time (autocannon's histogram rounds to whole milliseconds, too coarse for a 5 ms target).
 import autocannon, { type Request } from 'autocannon';
 
+export type Server = 'api' | 'floor' | 'peer';
+
 export type Scenario = {
   /** Stable key the targets refer to (report.ts). */
   id: string;
   name: string;
-  /** 'api' rows are held to the latency target; 'floor' rows are the reference. */
-  server: 'api' | 'floor';
+  /** 'api' rows are held to the latency target; 'floor' and 'peer' (the FastAPI peer) rows are references. */
+  server: Server;
   method: 'GET' | 'POST';
   path: string;
   headers: Record<string, string>;
@@ -21,7 +23,7 @@ export type Scenario = {
 export type Measurement = {
   id: string;
   scenario: string;
-  server: 'api' | 'floor';
+  server: Server;
   connections: number;
   seconds: number;
   requests: number;
@@ -33,7 +35,7 @@ export type Measurement = {
   statusCodes: Record<string, number>;
   /** Share of the machine's CPU processes outside the bench used meanwhile (run.ts fills it in). */
   othersCpu?: number | undefined;
-  /** Set instead of numbers when the endpoint answered 404 (not built yet). */
+  /** Set instead of numbers when the endpoint answered 404 (not built yet) or the server could not run. */
   skipped?: string;
 };
 
