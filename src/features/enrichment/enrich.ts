@@ -21,10 +21,17 @@ const maxTags = 20;
 /** A merchant name and key are at most as long as the Merchant schema allows (a 500-character description can clean to more). */
 const fit = (text: string) => text.slice(0, transactionTextLimits.merchant).trimEnd();
 
-function prepare(incoming: Incoming): Prepared {
+/** A text's merchant, cleaned and fitted to the Merchant schema's lengths. */
+function cleanedMerchantOf(text: string): CleanedMerchant | undefined {
+  const cleaned = cleanMerchant(text);
+  return cleaned && { ...cleaned, key: fit(cleaned.key), name: fit(cleaned.name) };
+}
+
+type Cleaner = (text: string) => CleanedMerchant | undefined;
+
+function prepare(incoming: Incoming, clean: Cleaner = cleanedMerchantOf): Prepared {
   const { row, given } = incoming;
-  const cleaned = cleanMerchant(given.merchant ? row.description : (row.merchant ?? row.description));
-  return { ...incoming, cleaned: cleaned && { ...cleaned, key: fit(cleaned.key), name: fit(cleaned.name) } };
+  return { ...incoming, cleaned: clean(given.merchant ? row.description : (row.merchant ?? row.description)) };
 }
 
 /**
@@ -74,7 +81,7 @@ export function categorizationInput(row: Pick<NewTransaction, 'description' | 'a
  * the user's merchant names, the threshold), then rules and the model row by row.
  */
 export async function enrich(queries: EnrichmentQueries, userId: string, rows: readonly Incoming[]): Promise<NewTransaction[]> {
-  const prepared = rows.map(prepare);
+  const prepared = rows.map((row) => prepare(row));
   const keys = [...new Set(prepared.flatMap(({ cleaned, given }) => (cleaned && !given.merchant ? [cleaned.key] : [])))];
   // A write whose every row comes with its category asks no model: nothing of it is read.
   const needsModel = prepared.some(({ given }) => !given.categoryId);
@@ -83,6 +90,40 @@ export async function enrich(queries: EnrichmentQueries, userId: string, rows: r
   const categorizer = needsModel && context.threshold < 1 ? userCategorizer(userId, context) : undefined;
   const enrichment: Enrichment = { rules: compileRules(context.rules), aliases: context.aliases, threshold: context.threshold, categorizer };
   return prepared.map((row) => enrichRow(row, enrichment));
+}
+
+/** How many cleaned texts and model verdicts a stream keeps: enough for a statement's repeats, flat in its length. */
+const rememberedPerStream = 20_000;
+
+/** A cleaner that remembers its last texts: a statement names the same merchants in the same words again and again. */
+function rememberingCleaner(): Cleaner {
+  const cleaned = new Map<string, CleanedMerchant | undefined>();
+  return (text) => {
+    if (cleaned.has(text)) return cleaned.get(text);
+    if (cleaned.size >= rememberedPerStream) cleaned.clear();
+    const merchant = cleanedMerchantOf(text);
+    cleaned.set(text, merchant);
+    return merchant;
+  };
+}
+
+/** Enriches one chunk of a stream: computation alone, no database. */
+export type StreamEnricher = (rows: readonly Incoming[]) => NewTransaction[];
+
+/**
+ * The same pipeline for a stream of chunks (an import): the rules, every merchant name of the
+ * user's (a stream's merchant keys are not known up front), the threshold and the categorizer are
+ * read once, before the first chunk, so enriching a chunk is computation alone, done while the
+ * previous chunk's insert holds the connection. A text met again is not cleaned again, and rows of
+ * one merchant and amount bucket ask the model once (both remembered up to a bound). The model is
+ * always read: a stream's rows come without categories.
+ */
+export async function streamEnricher(queries: EnrichmentQueries, userId: string): Promise<StreamEnricher> {
+  const context = await queries.context(null, knownVersion(userId));
+  const categorizer = context.threshold < 1 ? userCategorizer(userId, context) : undefined;
+  const enrichment: Enrichment = { rules: compileRules(context.rules), aliases: context.aliases, threshold: context.threshold, categorizer };
+  const clean = rememberingCleaner();
+  return (rows) => rows.map((row) => enrichRow(prepare(row, clean), enrichment));
 }
 
 /** The user's categorizer as of now: their stored state, the lessons not yet folded into it, their taxonomy. */
@@ -103,7 +144,10 @@ function memoized(categorizer: Categorizer): Categorizer {
       if (!input.merchant || limit !== 1) return categorizer.suggest(input, limit);
       const key = `${input.merchant.key}\u0000${amountBucket(input.amount, input.currency)}`;
       let verdict = verdicts.get(key);
-      if (!verdict) verdicts.set(key, (verdict = categorizer.suggest(input, 1)));
+      if (!verdict) {
+        if (verdicts.size >= rememberedPerStream) verdicts.clear();
+        verdicts.set(key, (verdict = categorizer.suggest(input, 1)));
+      }
       return verdict;
     },
     learn: (input, categoryId, options) => categorizer.learn(input, categoryId, options),

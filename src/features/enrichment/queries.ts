@@ -40,11 +40,11 @@ const categoryPlaces = (userId: string) => sql.fragment`
 export function enrichmentQueries(db: CommonQueryMethods, userId: string) {
   return {
     /**
-     * The caller's enabled rules in the order they run, their names for these merchant keys, their
-     * threshold and categories, and their categorizer's version — with its state only when it is
-     * not the version this process already holds.
+     * The caller's enabled rules in the order they run, their names for these merchant keys (null:
+     * all of them), their threshold and categories, and their categorizer's version — with its
+     * state only when it is not the version this process already holds.
      */
-    async context(keys: readonly string[], knownModelVersion: number | null) {
+    async context(keys: readonly string[] | null, knownModelVersion: number | null) {
       // null: the write needs no model (every row came with its category), so none is read.
       const model = knownModelVersion !== null;
       const found = await db.one(sql.type(enrichmentRow)`
@@ -56,7 +56,8 @@ export function enrichmentQueries(db: CommonQueryMethods, userId: string) {
           ), '[]') as rules,
           coalesce((
             select json_agg(json_build_object('merchant_key', merchant_key, 'name', name))
-            from merchant_aliases where user_id = ${userId} and merchant_key = any(${sql.array(keys, 'text')})
+            from merchant_aliases
+            where user_id = ${userId} ${keys === null ? sql.fragment`` : sql.fragment`and merchant_key = any(${sql.array(keys, 'text')})`}
           ), '[]') as aliases,
           ${model ? categoryPlaces(userId) : sql.fragment`'[]'::json`} as categories,
           ${model ? sql.fragment`(

@@ -1,5 +1,5 @@
 // The enrich stage of an import, between mapping a chunk of rows and writing (or previewing) it.
-import { enrich } from '../enrichment/enrich.ts';
+import { streamEnricher, type StreamEnricher } from '../enrichment/enrich.ts';
 import type { EnrichmentQueries } from '../enrichment/queries.ts';
 import type { NewTransaction } from '../transactions/queries.ts';
 
@@ -16,7 +16,16 @@ export type Enricher = (transactions: NewTransaction[]) => Promise<NewTransactio
 /** Nothing in a statement row is the user's explicit choice: cleaning, rules and the model may fill any field. */
 const statementGives = { categoryId: false, merchant: false, notes: false } as const;
 
-/** The same pipeline creates and batches use (enrichment/enrich.ts), for statement rows. */
+/**
+ * The same pipeline creates and batches use (enrichment/enrich.ts), for statement rows. What it
+ * reads (rules, merchant names, the model) is read at the first chunk and kept for the file, so
+ * no later chunk waits behind the previous chunk's insert for a query of its own.
+ */
 export function enricherFor(queries: EnrichmentQueries, userId: string): Enricher {
-  return (transactions) => enrich(queries, userId, transactions.map((row) => ({ row, given: statementGives })));
+  let session: Promise<StreamEnricher> | undefined;
+  return async (transactions) => {
+    session ??= streamEnricher(queries, userId);
+    const enrich = await session;
+    return enrich(transactions.map((row) => ({ row, given: statementGives })));
+  };
 }

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { OccurrenceCounter } from './occurrences.ts';
 
 /** Statement text compared loosely: case, spacing and punctuation vary between exports of one bank. */
 export function normalizeDescription(description: string): string {
@@ -11,11 +12,11 @@ export function normalizeDescription(description: string): string {
  * re-import of the same or an overlapping statement.
  */
 export function fingerprinter(accountId: string): (row: { date: string; amount: number; description: string }) => string {
-  const occurrences = new Map<string, number>();
+  const occurrences = new OccurrenceCounter();
   return (row) => {
     const key = `${row.date}|${row.amount}|${normalizeDescription(row.description)}`;
-    const occurrence = (occurrences.get(key) ?? 0) + 1;
-    occurrences.set(key, occurrence);
-    return createHash('sha256').update(`${accountId}|${key}|${occurrence}`).digest('base64url');
+    const occurrence = occurrences.count(key);
+    // One-shot hash: half the time of a Hash object per row, the same digest.
+    return hash('sha256', `${accountId}|${key}|${occurrence}`, 'base64url');
   };
 }

@@ -56,7 +56,7 @@ async function previewImport(request: ImportRequest, { account, upload, statemen
 async function recordImport(request: ImportRequest, { account, upload, statement }: ImportTarget) {
   const { q } = request;
   const importId = await q.imports.insert({ accountId: account.id, format: statement.info.format, fileName: upload.fileName });
-  const writer = insertingWriter((rows) => q.transactions.insertCounting(rows, { onDuplicate: 'skip' }));
+  const writer = insertingWriter((rows) => q.imports.recordRows({ accountId: account.id, importId }, rows));
   const counts = await runImport(statement.items, importStages(request, account.id, importId, writer));
   const record = await q.imports.complete(importId, { ...counts, mapping: statement.mapping, dateFormat: statement.info.dateFormat ?? null });
   return { status: 201 as const, body: presentImport(record), headers: { Location: `/v1/imports/${record.id}` } };

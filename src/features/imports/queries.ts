@@ -1,8 +1,9 @@
-import type { CommonQueryMethods } from 'slonik';
+import type { CommonQueryMethods, FragmentSqlToken } from 'slonik';
 import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { createdAtCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
+import type { NewTransaction } from '../transactions/queries.ts';
 import { dateFormats } from './formats/dates.ts';
 import type { CsvMapping, DateFormat, RowError, StatementFormat } from './formats/types.ts';
 
@@ -77,6 +78,47 @@ function recordedKeysOf(rows: readonly z.infer<typeof recordedKey>[]): RecordedK
 
 export const importCursor = createdAtCursor;
 
+/** The unique index that recognises a row recorded before: its bank id's, else its fingerprint's. */
+const recognisedBy = {
+  bankId: sql.fragment`(user_id, account_id, external_id) where external_id is not null`,
+  fingerprint: sql.fragment`(user_id, account_id, import_fingerprint) where import_fingerprint is not null`,
+};
+
+/**
+ * One insert of import rows into their account (see recordRows); `conflictTarget` names the unique
+ * index that recognises rows recorded before. The account and the import are bound once, not per row.
+ */
+function recordStatement(userId: string, target: { accountId: string; importId: string }, rows: readonly NewTransaction[], conflictTarget: FragmentSqlToken) {
+  return sql.type(z.object({ inserted: z.number() }))`
+    with inserted as (
+      insert into transactions (
+        id, user_id, account_id, currency, date, amount, description, merchant, category_id, categorized_by,
+        rule_id, merchant_key, notes, tags, external_id, status, import_id, import_fingerprint
+      )
+      select
+        r.id, ${userId}, a.id, a.currency, r.date, r.amount, r.description, r.merchant, r.category_id, r.categorized_by,
+        r.rule_id, r.merchant_key, r.notes, array(select jsonb_array_elements_text(r.tags)), r.external_id, r.status,
+        ${target.importId}, r.import_fingerprint
+      from ${sql.unnest(
+        rows.map((row) => [
+          row.id, row.date, row.amount, row.description, row.merchant, row.categoryId, row.categorizedBy, row.ruleId ?? null,
+          row.merchantKey ?? null, row.notes, JSON.stringify(row.tags), row.externalId, row.status, row.importFingerprint ?? null,
+        ]),
+        ['uuid', 'date', 'int8', 'text', 'text', 'uuid', 'text', 'uuid', 'text', 'text', 'jsonb', 'text', 'text', 'text'],
+      )} as r(
+        id, date, amount, description, merchant, category_id, categorized_by, rule_id, merchant_key, notes, tags,
+        external_id, status, import_fingerprint
+      )
+      join accounts a on a.user_id = ${userId} and a.id = ${target.accountId}
+      where r.category_id is null
+        or exists (select 1 from categories c where c.user_id = ${userId} and c.id = r.category_id)
+      on conflict ${conflictTarget} do nothing
+      returning 1
+    )
+    select count(*)::int as inserted from inserted
+  `;
+}
+
 /** The imports feature's queries, bound to one request's connection and caller. */
 export function importQueries(db: CommonQueryMethods, userId: string) {
   return {
@@ -123,6 +165,24 @@ export function importQueries(db: CommonQueryMethods, userId: string) {
         order by created_at desc, id desc
         limit ${limit + 1}
       `);
+    },
+
+    /**
+     * Records one chunk of an import's rows in its account, leaving out rows whose bank id or
+     * fingerprint the account has recorded already (or recorded earlier in this chunk) and any
+     * whose category is not the caller's; answers how many it recorded. Rows with a bank id and
+     * rows without one go in a statement each, each naming the one unique index that can refuse
+     * its rows: an unnamed conflict target probes every unique index for every row (the primary key
+     * too, which a fresh id never hits), 7 % of the insert. A statement's balance, report and
+     * ledger triggers fire once for all its rows.
+     */
+    async recordRows(target: { accountId: string; importId: string }, rows: readonly NewTransaction[]): Promise<number> {
+      const withBankIds = rows.filter((row) => row.externalId !== null);
+      const others = withBankIds.length === 0 ? rows : rows.filter((row) => row.externalId === null);
+      let inserted = 0;
+      if (others.length > 0) inserted += await db.oneFirst(recordStatement(userId, target, others, recognisedBy.fingerprint));
+      if (withBankIds.length > 0) inserted += await db.oneFirst(recordStatement(userId, target, withBankIds, recognisedBy.bankId));
+      return inserted;
     },
 
     /** Which of these bank ids and fingerprints the account has recorded already (for dry runs). */

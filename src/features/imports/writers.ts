@@ -21,9 +21,10 @@ export type ImportWriter = {
 };
 
 /**
- * The real writer: each chunk is one insert that leaves out rows whose bank id or fingerprint the
- * account has recorded already (`insert` answers how many it recorded). The database inserts one
- * chunk while the next is parsed and enriched: `write` waits only for the previous insert.
+ * The real writer: each chunk is inserted (queries.ts recordRows) leaving out rows whose bank id or
+ * fingerprint the account has recorded already (`insert` answers how many it recorded). The
+ * database inserts one chunk while the next is parsed and enriched: `write` waits only for the
+ * previous insert.
  */
 export function insertingWriter(insert: (transactions: NewTransaction[]) => Promise<number>): ImportWriter {
   const counts: WriteCounts = { created: 0, duplicates: 0 };

@@ -212,14 +212,6 @@ export function transactionQueries(db: Db, userId: string) {
       return rows.flatMap((row) => byId.get(row.id) ?? []);
     },
 
-    /** The same insert for bulk imports, answering only how many rows were recorded (no rows to parse back). */
-    insertCounting(rows: NewTransaction[], options: { onDuplicate: OnDuplicate }) {
-      return db.oneFirst(sql.type(z.object({ inserted: z.number() }))`
-        with inserted as (${insertRows(userId, rows, options.onDuplicate)} returning 1)
-        select count(*)::int as inserted from inserted
-      `);
-    },
-
     /** The caller's accounts among `ids`, with their currencies. */
     findAccountCurrencies(ids: string[]) {
       return db.any(sql.type(z.object({ id: z.string(), currency: z.string() }))`
