@@ -136,9 +136,14 @@ const connectionLostCodes = new Set([
 const connectionLostMessage =
   /connection terminated|connection error|not queryable|client is (pending destroy|destroyed)|connection pool (is being (terminated|shut down)|has (ended|been shut down))/i;
 
-/** Whether the error, or one it wraps (slonik keeps the driver's as `cause`), is a lost connection. */
+/** The error and those it wraps (slonik keeps the driver's as `cause`), outermost first, at most five. */
+export function* errorChain(error: unknown): Generator<Error> {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) yield current;
+}
+
+/** Whether the error, or one it wraps, is a lost connection. */
 function lostConnection(error: unknown): boolean {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+  for (const current of errorChain(error)) {
     if (current instanceof BackendTerminatedError || current instanceof BackendTerminatedUnexpectedlyError || current instanceof ConnectionError) {
       return true;
     }

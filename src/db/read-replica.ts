@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { StatementTimeoutError, type CommonQueryMethods, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import type { Caller } from '../http/auth.ts';
-import { problemFromDatabaseError } from './errors.ts';
+import { errorChain, problemFromDatabaseError } from './errors.ts';
 import { sql } from './sql.ts';
 import { CallerNotReplicatedError, readAsUser, readAsUserOnReplica } from './user-scope.ts';
 
@@ -52,7 +52,7 @@ function healthOf(pool: DatabasePool): Health {
 }
 
 function sqlStateOf(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+  for (const current of errorChain(error)) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
   }

@@ -7,6 +7,7 @@ import { nameOperation } from '../observability/request-metrics.ts';
 import { queriesFor } from '../queries.ts';
 import type { AppServices } from '../services.ts';
 import type { Caller } from './auth.ts';
+import { clientAddressOf } from './client-address.ts';
 import type { OperationFacts } from './contract.ts';
 import { idempotent } from './idempotency.ts';
 import type { OperationContext, OperationEntry, OperationId, StreamReply, UserContext } from './operation.ts';
@@ -24,7 +25,7 @@ function operationContext(operationId: OperationId, context: Context, request: R
     headers: request.headers,
     body: context.request.requestBody as never,
     requestId: request.id,
-    clientIp: request.ip ?? request.socket.remoteAddress ?? 'unknown',
+    clientIp: clientAddressOf(request),
     log: request.log,
     config: services.config,
     pool: services.pool,

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Context } from 'openapi-backend';
 import type { Caller } from './auth.ts';
+import { clientAddressOf } from './client-address.ts';
 import type { OperationId } from './operation.ts';
 import { problems } from './problems.ts';
 import type { RateLimitDecision, RateLimiter } from './rate-limit.ts';
@@ -15,7 +16,7 @@ function extraPolicy(operationId: string, limits: RateLimits): RateLimitPolicy |
 /** What applies to this request: a known caller pays per user, anyone else per client address. */
 function budgetsOf(context: Context, request: Request, limits: RateLimits): { subject: string; policies: RateLimitPolicy[] } {
   const caller = context.security?.authorized ? (context.security.bearerAuth as Caller | undefined) : undefined;
-  if (!caller) return { subject: request.ip ?? request.socket.remoteAddress ?? 'unknown', policies: [limits.perAddress] };
+  if (!caller) return { subject: clientAddressOf(request), policies: [limits.perAddress] };
   const extra = extraPolicy(context.operation.operationId ?? '', limits);
   return { subject: caller.userId, policies: extra ? [limits.perUser, extra] : [limits.perUser] };
 }
