@@ -78,6 +78,23 @@ describe('learning and automatic filing', () => {
     expect(await counts()).toEqual({ lessons: 0, states: 1 });
   });
 
+  it('learns nothing from a filed create that is refused, and one lesson from the same create once it goes in', async () => {
+    const { user, account, categories } = await setup();
+    const stranger = await setup();
+    const fuel = categoryNamed(categories, 'Fuel', 'Transportation');
+    const { asOwner } = await import('./helpers/database.ts');
+    const lessons = async () => (await asOwner<{ n: number }>(t.database.url,
+      'select count(*)::int as n from categorizer_lessons where user_id = $1', [user.id])).rows[0]!.n;
+    const refused = await t.api.post('/v1/transactions',
+      { account_id: stranger.account.id, date: '2026-06-01', amount: -4000, description: 'SHELL OIL', category_id: fuel.id }, { token: user.token });
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors[0].pointer).toBe('#/account_id');
+    expect(await lessons()).toBe(0);
+    const filed = await create(user, { account_id: account.id, date: '2026-06-01', amount: -4000, description: 'SHELL OIL', category_id: fuel.id });
+    expect(filed).toMatchObject({ category_id: fuel.id, categorized_by: 'user' });
+    expect(await lessons()).toBe(1);
+  });
+
   it('follows the user after corrections of its guesses', async () => {
     const { user, account, categories } = await setup();
     const groceries = categoryNamed(categories, 'Groceries', 'Food & Drink');

@@ -4,7 +4,7 @@ import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { readPreferringReplica } from '../db/read-replica.ts';
 import { readAsUser, writeAsUser, writeOnceAsUser } from '../db/user-scope.ts';
 import { nameOperation } from '../observability/request-metrics.ts';
-import { queriesFor } from '../queries.ts';
+import { queriesFor, type Queries } from '../queries.ts';
 import type { AppServices } from '../services.ts';
 import type { Caller } from './auth.ts';
 import { clientAddressOf } from './client-address.ts';
@@ -60,8 +60,10 @@ async function runAsUser(
   services: AppServices,
 ): Promise<Answer> {
   const { userId } = caller;
-  return scopeOf(entry, facts, request, base.body, response, services.replicaPool)(services.userPool, caller, async (db: CommonQueryMethods) => {
-    const context: UserContext<OperationId> = { ...base, userId, db, q: queriesFor(db, userId) };
+  const followUps: ((q: Queries) => Promise<void>)[] = [];
+  const answer = await scopeOf(entry, facts, request, base.body, response, services.replicaPool)(services.userPool, caller, async (db: CommonQueryMethods) => {
+    const afterCommit = (task: (q: Queries) => Promise<void>) => void followUps.push(task);
+    const context: UserContext<OperationId> = { ...base, userId, db, q: queriesFor(db, userId), afterCommit };
     const run = () => entry.run(context as never) as Promise<Answer>;
     const answer = facts.idempotent ? await idempotent(context, run as never) as Answer : await run();
     if (answer.stream) {
@@ -72,6 +74,14 @@ async function runAsUser(
     }
     return answer;
   });
+  for (const task of followUps) {
+    try {
+      await writeAsUser(services.userPool, caller, (db) => task(queriesFor(db, userId)));
+    } catch (error) {
+      request.log.warn({ err: error, operationId: base.operationId }, 'work after the committed change failed; the change stands');
+    }
+  }
+  return answer;
 }
 
 /** Holds a JSON answer to the contract (development and test); a mismatch is our bug, answered 500. */

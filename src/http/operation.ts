@@ -65,6 +65,12 @@ export type UserContext<Op extends OperationId> = OperationContext<Op> & {
   db: CommonQueryMethods;
   /** The features' queries, bound to `db` and `userId`. */
   q: Queries;
+  /**
+   * Work that follows the request's change but is no part of it (compaction): it runs once the
+   * change has committed, in a transaction of its own as the caller, before the answer goes out.
+   * If it fails, the change stands, and the failure is logged.
+   */
+  afterCommit: (task: (q: Queries) => Promise<void>) => void;
 };
 
 /** A public operation (the contract's `security: []`): it acts before any user is known. */

@@ -165,11 +165,16 @@ const foldEvery = 16;
 export async function learn(queries: EnrichmentQueries, userId: string, lessons: readonly Lesson[]): Promise<void> {
   if (lessons.length === 0) return;
   const pending = await queries.appendLessons(lessons);
-  if (pending >= foldEvery) await foldLessons(queries, userId);
+  if (foldIsDue(pending)) await foldLessons(queries, userId);
+}
+
+/** Whether a write that left this many lessons pending should fold them into the stored state. */
+export function foldIsDue(pendingLessons: number): boolean {
+  return pendingLessons >= foldEvery;
 }
 
 /** Folds the pending lessons into the stored state, the next version, and drops them. */
-async function foldLessons(queries: EnrichmentQueries, userId: string): Promise<void> {
+export async function foldLessons(queries: EnrichmentQueries, userId: string): Promise<void> {
   const locked = await queries.lockModel();
   const lessons = await queries.lessonsToFold();
   if (lessons.length === 0) return;
@@ -188,10 +193,12 @@ export function writtenInput(transaction: Pick<Transaction, 'description' | 'amo
   return categorizationInput(transaction, cleanMerchant(transaction.merchant ?? transaction.description));
 }
 
-/** What rows about to be written teach: the categories the user chose (rules and the model teach nothing). */
-export function lessonsOf(rows: readonly Incoming[], enriched: readonly NewTransaction[]): Lesson[] {
+/** What rows about to be written teach, each by its row's id: the categories the user chose (rules and the model teach nothing). */
+export function lessonsOf(rows: readonly Incoming[], enriched: readonly NewTransaction[]): (Lesson & { transactionId: string })[] {
   return rows.flatMap(({ given }, index) => {
     const row = enriched[index];
-    return given.categoryId && row?.categoryId ? [{ input: writtenInput(row), categoryId: row.categoryId, correction: false }] : [];
+    return given.categoryId && row?.categoryId
+      ? [{ transactionId: row.id, input: writtenInput(row), categoryId: row.categoryId, correction: false }]
+      : [];
   });
 }

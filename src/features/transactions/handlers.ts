@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/api.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
-import type { Handler } from '../../http/operation.ts';
+import type { Handler, UserContext } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { notYours, problems, type FieldError } from '../../http/problems.ts';
 import { defaultPageLimit } from '../../limits.ts';
-import type { Queries } from '../../queries.ts';
-import { enrich, learn, lessonsOf, writtenInput, type Incoming } from '../enrichment/enrich.ts';
+import { enrich, foldIsDue, foldLessons, learn, lessonsOf, writtenInput, type Incoming } from '../enrichment/enrich.ts';
 import { transactionCursor, type Transaction, type TransactionChanges, type TransactionQueries } from './queries.ts';
 
 type TransactionCreate = components['schemas']['TransactionCreate'];
@@ -39,14 +38,16 @@ function toRows(items: TransactionCreate[]): Incoming[] {
  * Inserts all the requested transactions or none: when the insert left rows out, their account or
  * category is not the caller's — found here, named per item in a 422 that rolls the rest back.
  */
-async function insertAll(q: Queries, userId: string, items: TransactionCreate[], pointerOf: (index: number, field: string) => string): Promise<Transaction[]> {
+async function insertAll(context: UserContext<'createTransaction' | 'createTransactionBatch'>, items: TransactionCreate[], pointerOf: (index: number, field: string) => string): Promise<Transaction[]> {
+  const { q, userId } = context;
   const { transactions } = q;
   const rows = toRows(items);
   const enriched = await enrich(q.enrichment, userId, rows);
-  // Learnt before the insert: the insert's triggers lock the account's and the user's totals
-  // until commit, so nothing else should run between it and the commit.
-  await learn(q.enrichment, userId, lessonsOf(rows, enriched));
-  const inserted = await transactions.insert(enriched);
+  // The lessons go in with the rows, in one statement: a filed create needs no transaction.
+  const { inserted, pendingLessons } = await transactions.insertLearning(enriched, lessonsOf(rows, enriched));
+  // Folding them is compaction, not part of the change: it runs once the insert has committed,
+  // so the insert's locks on the account's and the user's totals are not held meanwhile.
+  if (foldIsDue(pendingLessons)) context.afterCommit((later) => foldLessons(later.enrichment, userId));
   if (inserted.length === items.length) return inserted;
   const accounts = new Set((await transactions.findAccountCurrencies([...new Set(items.map((item) => item.account_id))])).map((a) => a.id));
   const categoryIds = [...new Set(items.flatMap((item) => (item.category_id ? [item.category_id] : [])))];
@@ -79,8 +80,8 @@ export const listTransactions: Handler<'listTransactions'> = async ({ q, query }
   return { status: 200, body: page(rows, limit, (row) => [row.date, row.id], (row) => row) };
 };
 
-export const createTransaction: Handler<'createTransaction'> = async ({ q, userId, body }) => {
-  const [transaction] = await insertAll(q, userId, [body], (_, field) => `#/${field}`);
+export const createTransaction: Handler<'createTransaction'> = async (context) => {
+  const [transaction] = await insertAll(context, [context.body], (_, field) => `#/${field}`);
   return {
     status: 201,
     body: transaction!,
@@ -88,8 +89,8 @@ export const createTransaction: Handler<'createTransaction'> = async ({ q, userI
   };
 };
 
-export const createTransactionBatch: Handler<'createTransactionBatch'> = async ({ q, userId, body }) => {
-  const data = await insertAll(q, userId, body.transactions, (index, field) => `#/transactions/${index}/${field}`);
+export const createTransactionBatch: Handler<'createTransactionBatch'> = async (context) => {
+  const data = await insertAll(context, context.body.transactions, (index, field) => `#/transactions/${index}/${field}`);
   return { status: 201, body: { data } };
 };
 

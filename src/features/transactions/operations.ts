@@ -4,14 +4,13 @@ import { exportTransactions } from './export.ts';
 
 /**
  * createTransaction is one INSERT that puts in its row or nothing (after the reads that enrich
- * it), so without an Idempotency-Key it skips BEGIN/COMMIT — unless the caller files it under a
- * category, which also teaches their categorizer: a second write. Not the batch: its INSERT
- * leaves out the rows that name someone else's account, and the 422 that follows must roll back
- * the rest.
+ * it; a category it is filed under is learnt in the same statement), so without an
+ * Idempotency-Key it skips BEGIN/COMMIT. Not the batch: its INSERT leaves out the rows that name
+ * someone else's account, and the 422 that follows must roll back the rest.
  */
 export const transactionsOperations = {
   listTransactions: { run: listTransactions, access: 'read' },
-  createTransaction: { run: createTransaction, access: 'write', singleStatement: (body) => body.category_id === undefined },
+  createTransaction: { run: createTransaction, access: 'write', singleStatement: () => true },
   createTransactionBatch: { run: createTransactionBatch, access: 'write' },
   getTransaction: { run: getTransaction, access: 'read' },
   updateTransaction: { run: updateTransaction, access: 'write' },

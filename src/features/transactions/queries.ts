@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { dateCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
+import { appendLessonsOfInserted, pendingLessonsAfter, type RowLesson } from '../enrichment/queries.ts';
 
 type Db = CommonQueryMethods;
 
@@ -99,6 +100,21 @@ function insertRows(userId: string, rows: NewTransaction[], onDuplicate: OnDupli
 /** The insert that answers the inserted rows (the API's create; bench/ runs it too). */
 export function insertTransactionsStatement(userId: string, rows: NewTransaction[], onDuplicate: OnDuplicate) {
   return sql.type(transactionRow)`${insertRows(userId, rows, onDuplicate)} returning ${transactionColumns}`;
+}
+
+const learntRow = transactionRow.extend({ pending_lessons: z.number() });
+
+/**
+ * The insert, and in the same statement the lessons its kept rows teach the caller's categorizer:
+ * a create filed under a category stays one statement. Answers the rows, each with how many
+ * lessons are then pending.
+ */
+export function insertLearningStatement(userId: string, rows: NewTransaction[], lessons: readonly RowLesson[]) {
+  return sql.type(learntRow)`
+    with inserted as (${insertRows(userId, rows, 'fail')} returning ${transactionColumns}),
+    learnt as (${appendLessonsOfInserted(userId, lessons)})
+    select inserted.*, ${pendingLessonsAfter(userId, 'learnt')} as pending_lessons from inserted
+  `;
 }
 
 export const transactionCursor = dateCursor;
@@ -202,14 +218,28 @@ function assignmentsOf(changes: TransactionChanges) {
     });
 }
 
+/** Inserted rows in the order they were asked for; rows the insert left out are missing. */
+function inInputOrder(rows: readonly NewTransaction[], inserted: readonly Transaction[]): Transaction[] {
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  return rows.flatMap((row) => byId.get(row.id) ?? []);
+}
+
 /** The caller's transactions, bound to one request's connection. */
 export function transactionQueries(db: Db, userId: string) {
   return {
     /** Inserts the rows the caller may own, answering them in input order (see insertRows). */
     async insert(rows: NewTransaction[], options: { onDuplicate: OnDuplicate } = { onDuplicate: 'fail' }): Promise<Transaction[]> {
-      const inserted = await db.any(insertTransactionsStatement(userId, rows, options.onDuplicate));
-      const byId = new Map(inserted.map((row) => [row.id, row]));
-      return rows.flatMap((row) => byId.get(row.id) ?? []);
+      return inInputOrder(rows, await db.any(insertTransactionsStatement(userId, rows, options.onDuplicate)));
+    },
+
+    /**
+     * Inserts the rows the caller may own (see insertRows) with the lessons the kept ones teach,
+     * answering them in input order and how many lessons are then pending.
+     */
+    async insertLearning(rows: NewTransaction[], lessons: readonly RowLesson[]): Promise<{ inserted: Transaction[]; pendingLessons: number }> {
+      if (lessons.length === 0) return { inserted: inInputOrder(rows, await db.any(insertTransactionsStatement(userId, rows, 'fail'))), pendingLessons: 0 };
+      const found = await db.any(insertLearningStatement(userId, rows, lessons));
+      return { inserted: inInputOrder(rows, found.map(({ pending_lessons: _, ...row }) => row)), pendingLessons: found[0]?.pending_lessons ?? 0 };
     },
 
     /** The caller's accounts among `ids`, with their currencies. */
