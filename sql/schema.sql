@@ -380,17 +380,14 @@ CREATE INDEX transactions_tags_idx ON public.transactions USING gin (tags);
 CREATE INDEX transactions_transfer_idx ON public.transactions USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
 CREATE INDEX transactions_user_date_idx ON public.transactions USING btree (user_id, date DESC, id DESC) INCLUDE (amount, currency, category_id, account_id, transfer_id);
 CREATE POLICY transactions_isolation ON public.transactions AS PERMISSIVE FOR ALL TO PUBLIC USING ((user_id = public.current_app_user()));
+CREATE TRIGGER transactions_after_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.transactions_after_insert();
 CREATE TRIGGER transactions_ledger_revisions_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_rows_change();
-CREATE TRIGGER transactions_ledger_revisions_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_rows_change();
 CREATE TRIGGER transactions_ledger_revisions_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_revisions_after_transactions_update();
 CREATE TRIGGER transactions_ledger_volumes_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_delete();
-CREATE TRIGGER transactions_ledger_volumes_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_insert();
 CREATE TRIGGER transactions_ledger_volumes_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.ledger_volumes_after_transactions_update();
 CREATE TRIGGER transactions_report_totals_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.report_totals_after_delete();
-CREATE TRIGGER transactions_report_totals_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.report_totals_after_insert();
 CREATE TRIGGER transactions_report_totals_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.report_totals_after_update();
 CREATE TRIGGER transactions_totals_delete AFTER DELETE ON public.transactions REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.transactions_totals_after_delete();
-CREATE TRIGGER transactions_totals_insert AFTER INSERT ON public.transactions REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.transactions_totals_after_insert();
 CREATE TRIGGER transactions_totals_update AFTER UPDATE ON public.transactions REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.transactions_totals_after_update();
 CREATE TRIGGER transactions_touch_updated_at BEFORE UPDATE ON public.transactions FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 GRANT INSERT, SELECT, UPDATE, DELETE ON TABLE public.transactions TO spendsense_app;
@@ -617,35 +614,6 @@ begin
 end
 $function$;
 
-CREATE OR REPLACE FUNCTION public.ledger_volumes_after_transactions_insert()
- RETURNS trigger
- LANGUAGE plpgsql
-AS $function$
-declare
-  proposed integer;
-  applied integer;
-begin
-  with change as (
-    select user_id, currency, sum(abs(amount)) as delta from new_rows group by user_id, currency having sum(abs(amount)) <> 0
-  ),
-  written as (
-    insert into ledger_volumes as v (user_id, currency, volume)
-    select user_id, currency, delta from change
-    where delta <= 9007199254740991
-    order by user_id, currency
-    on conflict (user_id, currency) do update set volume = v.volume + excluded.volume
-      where v.volume + excluded.volume <= 9007199254740991
-    returning 1
-  )
-  select (select count(*) from change), (select count(*) from written) into proposed, applied;
-  if applied < proposed then
-    raise exception 'the amounts and opening balances of one currency would add up to more than 9007199254740991 minor units'
-      using errcode = 'check_violation', constraint = 'transactions_volume_limit';
-  end if;
-  return null;
-end
-$function$;
-
 CREATE OR REPLACE FUNCTION public.ledger_volumes_after_transactions_update()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -698,23 +666,6 @@ begin
       -- Deleting a user cascades to their transactions after the user row is gone; their
       -- aggregates go by the same cascade, so there is nothing to subtract from.
       where transfer_id is null and exists (select 1 from users u where u.id = old_rows.user_id)
-      group by 1, 2, 3, 4, 5, 6
-    ) g
-  ));
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION public.report_totals_after_insert()
- RETURNS trigger
- LANGUAGE plpgsql
-AS $function$
-begin
-  perform report_totals_apply((
-    select jsonb_agg(g) from (
-      select user_id, currency, date_trunc('month', date)::date as month, account_id, category_id, merchant,
-        sum(amount) as amount, count(*) as count
-      from new_rows where transfer_id is null
       group by 1, 2, 3, 4, 5, 6
     ) g
   ));
@@ -805,6 +756,63 @@ begin
 end
 $function$;
 
+CREATE OR REPLACE FUNCTION public.transactions_after_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+declare
+  proposed integer;
+  applied integer;
+begin
+  -- The inserted rows' users exist: their foreign key said so.
+  insert into ledger_revisions as r (user_id, revision)
+  select distinct user_id, 1 from new_rows
+  order by 1
+  on conflict (user_id) do update set revision = r.revision + 1;
+
+  with change as (
+    select user_id, currency, sum(abs(amount)) as delta from new_rows group by user_id, currency having sum(abs(amount)) <> 0
+  ),
+  written as (
+    insert into ledger_volumes as v (user_id, currency, volume)
+    select user_id, currency, delta from change
+    where delta <= 9007199254740991
+    order by user_id, currency
+    on conflict (user_id, currency) do update set volume = v.volume + excluded.volume
+      where v.volume + excluded.volume <= 9007199254740991
+    returning 1
+  )
+  select (select count(*) from change), (select count(*) from written) into proposed, applied;
+  if applied < proposed then
+    raise exception 'the amounts and opening balances of one currency would add up to more than 9007199254740991 minor units'
+      using errcode = 'check_violation', constraint = 'transactions_volume_limit';
+  end if;
+
+  with by_category as (
+    insert into monthly_category_totals as m (user_id, currency, month, category_id, total, count)
+    select user_id, currency, date_trunc('month', date)::date, category_id, sum(amount), count(*)
+    from new_rows where transfer_id is null
+    group by 1, 2, 3, 4
+    order by 1, 2, 3, 4
+    on conflict (user_id, currency, month, category_id)
+      do update set total = m.total + excluded.total, count = m.count + excluded.count
+    returning 1
+  )
+  insert into monthly_merchant_totals as m (user_id, currency, month, account_id, category_id, merchant, total, count)
+  select user_id, currency, date_trunc('month', date)::date, account_id, category_id, merchant, sum(amount), count(*)
+  from new_rows where transfer_id is null
+  group by 1, 2, 3, 4, 5, 6
+  order by 1, 2, 3, 4, 5, 6
+  on conflict (user_id, currency, month, account_id, category_id, merchant)
+    do update set total = m.total + excluded.total, count = m.count + excluded.count;
+
+  update accounts a set transactions_total = a.transactions_total + d.total
+  from (select user_id, account_id, sum(amount)::bigint as total from new_rows group by user_id, account_id) d
+  where a.user_id = d.user_id and a.id = d.account_id;
+  return null;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION public.transactions_search_text(description text, merchant text, notes text)
  RETURNS text
  LANGUAGE sql
@@ -818,18 +826,6 @@ AS $function$
 begin
   update accounts a set transactions_total = a.transactions_total - d.total
   from (select user_id, account_id, sum(amount)::bigint as total from old_rows group by user_id, account_id) d
-  where a.user_id = d.user_id and a.id = d.account_id;
-  return null;
-end
-$function$;
-
-CREATE OR REPLACE FUNCTION public.transactions_totals_after_insert()
- RETURNS trigger
- LANGUAGE plpgsql
-AS $function$
-begin
-  update accounts a set transactions_total = a.transactions_total + d.total
-  from (select user_id, account_id, sum(amount)::bigint as total from new_rows group by user_id, account_id) d
   where a.user_id = d.user_id and a.id = d.account_id;
   return null;
 end

@@ -291,19 +291,24 @@ describe('a ledger already past the limit (written before the rule)', () => {
   it('may shrink, one write at a time, and grows again only once back within it', async () => {
     const user = await newUser();
     const account = await createAccount(user);
-    // Recorded with the volume trigger off (the balance and report triggers on), and measured
-    // afterwards, as migration 0010 measures a ledger written before it.
+    // Recorded with the insert trigger off, then the volumes measured as migration 0010 measures a
+    // ledger written before it (and the balance and report totals rebuilt the same way).
     const owner = new pg.Client({ connectionString: t.database.url });
     await owner.connect();
     try {
-      await owner.query('alter table transactions disable trigger transactions_ledger_volumes_insert');
+      await owner.query('alter table transactions disable trigger transactions_after_insert');
       await owner.query(
         `insert into transactions (user_id, account_id, currency, date, amount, description)
          select $1, $2, 'USD', '2026-03-14', $3, 'WIRE ' || n from generate_series(1, 11) n`,
         [user.id, account.id, maxAmount],
       );
-      await owner.query('alter table transactions enable trigger transactions_ledger_volumes_insert');
-      await owner.query('select ledger_volumes_rebuild($1)', [user.id]);
+      await owner.query('alter table transactions enable trigger transactions_after_insert');
+      await owner.query('select ledger_volumes_rebuild($1), report_totals_rebuild($1)', [user.id]);
+      await owner.query(
+        `update accounts a set transactions_total = (select coalesce(sum(amount), 0) from transactions t where t.user_id = a.user_id and t.account_id = a.id)
+         where a.user_id = $1`,
+        [user.id],
+      );
     } finally {
       await owner.end();
     }
