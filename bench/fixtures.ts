@@ -25,6 +25,30 @@ async function ok(base: string, path: string, token?: string, body?: unknown): P
   return json;
 }
 
+/** How many users the spread creates rotate over: one per connection of the default run. */
+const spreadWriterCount = 32;
+
+/**
+ * bench-3 … bench-34, signed in, with their checking account and Coffee category: the creates
+ * spread across users, each request the next user's (no account or aggregate row is shared).
+ */
+async function spreadWriters(owner: pg.Client, token: (email: string) => Promise<string>) {
+  const emails = Array.from({ length: spreadWriterCount }, (_, index) => `bench-${index + 3}@example.com`);
+  const { rows } = await owner.query<{ email: string; user_id: string; account_id: string; coffee: string }>(
+    `select u.email, u.id as user_id,
+       (select a.id from accounts a where a.user_id = u.id and a.type = 'checking' order by a.created_at, a.id limit 1) as account_id,
+       (select c.id from categories c where c.user_id = u.id and c.name = 'Coffee' limit 1) as coffee
+     from users u where u.email = any($1)`, [emails]);
+  if (rows.length !== spreadWriterCount || rows.some((row) => !row.account_id || !row.coffee)) {
+    throw new Error(`the seed lacks the ${spreadWriterCount} spread writers (bench-3 … bench-${spreadWriterCount + 2} with a checking account and Coffee): run npm run bench:seed`);
+  }
+  const tokens = await Promise.all(emails.map(token));
+  return emails.map((email, index) => {
+    const row = rows.find((found) => found.email === email)!;
+    return { token: tokens[index]!, userId: row.user_id, account: row.account_id, coffee: row.coffee };
+  });
+}
+
 /** Signs the bench users in and picks the ids the scenarios use. */
 export async function fixtures(api: string, owner: pg.Client) {
   const token = async (email: string) => (await ok(api, '/v1/auth/token', undefined, { email, password: benchPassword })).access_token as string;
@@ -39,6 +63,7 @@ export async function fixtures(api: string, owner: pg.Client) {
   const budget = async (t: string) => ((await ok(api, '/v1/budgets?limit=200', t)).data as Json[]).find((b) => b.name === 'Eating out')!.id as string;
   const writerAccount = ((await ok(api, '/v1/accounts', writer)).data as Json[]).find((a) => a.type === 'checking')!.id as string;
   const coffee = ((await ok(api, '/v1/categories?limit=200', writer)).data as Json[]).find((c) => c.name === 'Coffee')!.id as string;
+  const spread = await spreadWriters(owner, token);
   const { rows: [dates] } = await owner.query<{ today: string; from: string }>(
     `select current_date::text as today, ((current_date - interval '3 years')::date + 1)::text as from`);
   return {
@@ -50,6 +75,9 @@ export async function fixtures(api: string, owner: pg.Client) {
     budgets: { heavy: await budget(heavy), light: await budget(light) },
     writerAccount,
     coffee,
+    spread,
+    /** Every user the create scenarios write to: their rows are removed after the run. */
+    creatingUserIds: [idOf('bench-2@example.com'), ...spread.map((writer) => writer.userId)],
     today: dates!.today,
     from: dates!.from,
   };
@@ -66,8 +94,13 @@ function wholeMonths(f: Fixtures): string {
 }
 
 /** One transaction to create, the same for the API, the floor and the peer. */
-function createBody(f: Fixtures) {
-  return { account_id: f.writerAccount, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: f.coffee };
+function createBody(f: Fixtures, account = f.writerAccount, category = f.coffee) {
+  return { account_id: account, date: f.today, amount: -475, description: createMarker, merchant: 'Blue Bottle Coffee', category_id: category };
+}
+
+/** The create again, each request as the next spread writer: `asWriter` names the caller as a server knows them. */
+function spreadRotation(f: Fixtures, asWriter: (writer: Fixtures['spread'][number]) => Record<string, string>) {
+  return f.spread.map((writer) => ({ headers: asWriter(writer), body: createBody(f, writer.account, writer.coffee) }));
 }
 
 export function apiScenarios(f: Fixtures): Scenario[] {
@@ -83,6 +116,10 @@ export function apiScenarios(f: Fixtures): Scenario[] {
     get('get', 'get one transaction', `/v1/transactions/${f.transactionId}`, f.tokens.heavy),
     { id: 'create', name: 'create a transaction', server: 'api', method: 'POST', path: '/v1/transactions', headers: auth(f.tokens.writer), body: create },
     { id: 'create-idem', name: 'create with Idempotency-Key', server: 'api', method: 'POST', path: '/v1/transactions', headers: auth(f.tokens.writer), body: create, idempotencyKeys: true },
+    { id: 'create-spread', name: 'create, spread over 32 users', server: 'api', method: 'POST', path: '/v1/transactions', headers: auth(f.tokens.writer), body: create,
+      rotation: spreadRotation(f, (writer) => auth(writer.token)) },
+    { id: 'create-idem-spread', name: 'create with Idempotency-Key, spread over 32 users', server: 'api', method: 'POST', path: '/v1/transactions', headers: auth(f.tokens.writer), body: create,
+      idempotencyKeys: true, rotation: spreadRotation(f, (writer) => auth(writer.token)) },
     get('budget-light', 'budget status (light)', `/v1/budgets/${f.budgets.light}/status`, f.tokens.light),
     get('budget-heavy', 'budget status (heavy, 3-year rollover)', `/v1/budgets/${f.budgets.heavy}/status`, f.tokens.heavy),
     // The multi-year report as a UI asks for it: whole calendar months (36 of them).
@@ -115,6 +152,8 @@ export function floorScenarios(f: Fixtures): Scenario[] {
     { id: 'floor-list', name: 'floor: list first page', server: 'floor', method: 'GET', path: '/transactions', headers: as(f.heavyUserId) },
     { id: 'floor-create', name: 'floor: create', server: 'floor', method: 'POST', path: '/transactions', headers: as(f.writerUserId),
       body: createBody(f) },
+    { id: 'floor-create-spread', name: 'floor: create, spread over 32 users', server: 'floor', method: 'POST', path: '/transactions', headers: as(f.writerUserId),
+      body: createBody(f), rotation: spreadRotation(f, (writer) => as(writer.userId)) },
     { id: 'floor-naive', name: 'floor: naive spending scan (heavy)', server: 'floor', method: 'GET',
       path: `/reports/spending?${wholeMonths(f)}`, headers: as(f.heavyUserId) },
   ];

@@ -27,11 +27,15 @@ const latencyTargetMs = 5;
 
 /** [ratio name, numerator scenario, denominator scenario, minimum]; all at the throughput connection count. */
 const ratioTargets: [string, string, string, number][] = [
-  ['list first page ÷ floor list', 'list', 'floor-list', 0.6],
-  ['list deep page ÷ floor list', 'list-deep', 'floor-list', 0.6],
-  ['get one ÷ floor list', 'get', 'floor-list', 0.6],
+  ['list first page ÷ floor list', 'list', 'floor-list', 0.85],
+  ['list deep page ÷ floor list', 'list-deep', 'floor-list', 0.85],
+  ['get one ÷ floor list', 'get', 'floor-list', 1],
   ['create ÷ floor create', 'create', 'floor-create', 0.5],
   ['create ÷ FastAPI peer create', 'create', 'peer-create', 1.2],
+  ['create, spread over 32 users ÷ FastAPI peer, spread', 'create-spread', 'peer-create-spread', 1.2],
+  ['create, spread over 32 users ÷ floor, spread', 'create-spread', 'floor-create-spread', 0.5],
+  ['create with Idempotency-Key ÷ create', 'create-idem', 'create', 0.7],
+  ['create with Idempotency-Key ÷ create, spread over 32 users', 'create-idem-spread', 'create-spread', 0.7],
   ['create with Idempotency-Key ÷ floor create', 'create-idem', 'floor-create', 0.5],
   ['spending report heavy ÷ light', 'spending-heavy', 'spending-light', 0.7],
   ['spending report heavy ÷ floor naive scan (heavy)', 'spending-heavy', 'floor-naive', 20],
@@ -122,7 +126,7 @@ npm run bench:seed   # once: recreates database spendsense_bench (embedded in .d
 npm run bench        # builds, measures, rewrites this file (raw numbers in .data/bench-results.json)
 \`\`\`
 
-Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, insights-forecast, insights-anomalies, insights-recurring, import, list-metrics-off, create-metrics-off, floor-list, floor-create, floor-naive, peer-list, peer-create, peer-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.`;
+Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, create-spread, create-idem-spread, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, insights-forecast, insights-anomalies, insights-recurring, import, list-metrics-off, create-metrics-off, floor-list, floor-create, floor-create-spread, floor-naive, peer-list, peer-create, peer-create-spread, peer-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.`;
 
 function machineAndRun(r: RunReport): string {
   const { seed, settings: s, machine: m } = r;
@@ -142,10 +146,10 @@ function method(s: RunReport['settings']): string {
 - **Metrics**: the API runs as the image does, \`node --import ./dist/observability/tracing.js dist/server.js\` (no OTLP endpoint, so no tracing), with \`RATE_LIMITS=off\` and its Prometheus metrics on (\`METRICS_PORT\`: request count and duration per operation, process metrics, the event-loop monitor). The "(metrics off)" rows are the list and the create again on a second API with \`METRICS_PORT=off\`, started right after the first one stops; the ratios "metrics on ÷ metrics off" hold the metrics' cost to 5 %.
 - **Floor** (bench/floor.ts): \`node:http\` + \`pg\` (pool of 10) running the API's own statements for the list and the create (built by its query modules, bench/sql.ts: the create is the API's insert, which takes the currency from the account and checks the category) and the naive spending-by-category query over the transactions table. No framework, no validation, no auth (the user id comes in a header), no transaction and no \`set_config\` per request, no logging — and it **connects as the owner, so row-level security does not apply**. It is the cost of HTTP plus the SQL alone.
 - **FastAPI peer** (bench/peer/): the seed's stack, what a user would otherwise pick — FastAPI with pydantic models and an asyncpg pool of 10 (statements prepared and cached, asyncpg's default), one uvicorn process like the API and the floor (with uvloop and httptools when Debian has them, as \`uvicorn[standard]\` brings), no access log. Its tables are a plain schema \`plain\` in the same database (bench/peer/schema.sql: uuid keys, foreign keys to users, accounts and categories, one (user, date, id) index; no triggers, aggregates or row-level security), copied from the seeded ledger once per seed, so it serves the same rows under the same ids. It answers the floor's three requests at the floor's paths with the user id in the same header (no auth): the first page of 50 by keyset cursor, a create whose body pydantic validates (integer minor units) and whose single INSERT checks that the account and the category are the caller's, and the naive spending-by-category scan. Its Python packages are Debian's, installed by the bench with apt-get when missing; when they cannot be (not root, apt fails), its rows are skipped and a note says why.
-- Users: the heavy user for the list, get, deep page (cursor after ~20 pages of 50), budget status (heavy) and reports; \`bench-1\` as the light user; \`bench-2\` receives the creates (the rows created are deleted after the run). Budget status is the monthly "Eating out" budget of the Food & Drink group with rollover since the start of the data.
+- Users: the heavy user for the list, get, deep page (cursor after ~20 pages of 50), budget status (heavy) and reports; \`bench-1\` as the light user; \`bench-2\` receives the creates on one account, and \`bench-3\` … \`bench-34\` the spread ones, each request the next user's, on the API, the floor and the peer alike (the rows created are deleted after the run). Budget status is the monthly "Eating out" budget of the Food & Drink group with rollover since the start of the data.
 - "other CPU" is the share of the machine's CPU that processes outside the bench (say, a test suite) used during the measurement, read from /proc; a measurement above 10 % is repeated up to twice (after waiting for a quiet moment) and the least disturbed one is kept.
 - req/s counts every response; p50 and p99 are computed from each response's own time. "errors" are socket errors and timeouts; any non-2xx answer also fails the row.
-- Targets: at ${s.connections} connections list and get ≥ 0.6× the floor's list, create ≥ 0.5× the floor's create and ≥ 1.2× the FastAPI peer's, the heavy user's spending report ≥ 0.7× the light user's and ≥ 20× the floor's naive scan, list and create with metrics on ≥ 0.95× with them off; at 1 connection every API operation p50 < ${latencyTargetMs} ms (the insights over the heavy user's whole history: < 20 ms); no errors anywhere.`;
+- Targets: at ${s.connections} connections list ≥ 0.85× and get ≥ 1× the floor's list; create ≥ 0.5× the floor's create and ≥ 1.2× the FastAPI peer's, both with all writers on one account and spread over 32 users; create with an Idempotency-Key ≥ 0.7× the create without; the heavy user's spending report ≥ 0.7× the light user's and ≥ 20× the floor's naive scan, list and create with metrics on ≥ 0.95× with them off; at 1 connection every API operation p50 < ${latencyTargetMs} ms (the insights over the heavy user's whole history: < 20 ms); no errors anywhere.`;
 }
 
 function results(r: RunReport): string {

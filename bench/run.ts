@@ -101,9 +101,9 @@ async function runScenario(base: string, scenario: Scenario, notes: string[], ow
   return results;
 }
 
-async function removeCreatedRows(owner: pg.Client, userId: string): Promise<void> {
-  await owner.query('delete from transactions where user_id = $1 and description = $2', [userId, createMarker]);
-  await owner.query('delete from idempotency_keys where user_id = $1', [userId]);
+async function removeCreatedRows(owner: pg.Client, userIds: string[]): Promise<void> {
+  await owner.query('delete from transactions where user_id = any($1) and description = $2', [userIds, createMarker]);
+  await owner.query('delete from idempotency_keys where user_id = any($1)', [userIds]);
 }
 
 function build(): void {
@@ -172,7 +172,7 @@ async function preparePeer({ seed, owner }: Bench, f: Fixtures): Promise<PeerRun
     const started = performance.now();
     const schema = await ensurePlainSchema(owner, seed);
     log(`plain schema ${schema === 'built' ? `copied from the seeded ledger in ${((performance.now() - started) / 1000).toFixed(1)} s` : 'reused (built from this seed)'}`);
-    await removePeerCreatedRows(owner, f.writerUserId, createMarker);
+    await removePeerCreatedRows(owner, f.creatingUserIds, createMarker);
   } catch (error) {
     return { ready: false, reason: `the plain schema could not be built: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -204,7 +204,7 @@ async function measurePeer(run: Run, f: Fixtures, runtime: PeerRuntime | undefin
   for (const scenario of scenarios) measurements.push(...(await runScenario(peer.url, scenario, run.notes, run.owner)));
   await settle(run.owner);
   await stopAndCount(peer, run.services, run.notes, (lines) => `The FastAPI peer logged ${lines} error line(s): see ${peer.logFile}.`);
-  await removePeerCreatedRows(run.owner, f.writerUserId, createMarker);
+  await removePeerCreatedRows(run.owner, f.creatingUserIds, createMarker);
   return measurements;
 }
 
@@ -282,7 +282,7 @@ async function measureAll(bench: Bench, services: Service[]): Promise<RunReport>
   log(`API on ${api.url}, floor on ${floor.url}`);
 
   const f = await fixtures(api.url, owner);
-  await removeCreatedRows(owner, f.writerUserId);
+  await removeCreatedRows(owner, f.creatingUserIds);
   const peerRuntime = await preparePeer(bench, f);
   const notes: string[] = [];
   const run: Run = { serverUrl: server.url, jwtSecret, owner, services, notes };
@@ -299,7 +299,7 @@ async function measureAll(bench: Bench, services: Service[]): Promise<RunReport>
   notes.push(otherCpuNote(measurements, cluster));
 
   const plans = await plansOf(owner, f);
-  await removeCreatedRows(owner, f.writerUserId);
+  await removeCreatedRows(owner, f.creatingUserIds);
   await owner.query('vacuum (analyze) transactions, idempotency_keys');
   const latencyTargets = new Map(apiScenarios(f).flatMap((scenario) => (scenario.latencyTargetMs === undefined ? [] : [[scenario.id, scenario.latencyTargetMs] as const])));
   const { rows, ratios } = evaluate(measurements, settings.connections, latencyTargets);

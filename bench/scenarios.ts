@@ -16,6 +16,8 @@ export type Scenario = {
   body?: unknown;
   /** A unique Idempotency-Key per request. */
   idempotencyKeys?: boolean;
+  /** Each request takes the next of these headers and body instead (the creates spread over users). */
+  rotation?: { headers: Record<string, string>; body: unknown }[];
   /** The p50 an API row is held to at one connection, where it differs from the default (report.ts). */
   latencyTargetMs?: number;
 };
@@ -58,8 +60,14 @@ export async function measure(
     headers: { ...scenario.headers, ...(scenario.body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(scenario.body === undefined ? {} : { body: JSON.stringify(scenario.body) }),
   };
-  if (scenario.idempotencyKeys) {
-    request.setupRequest = (r) => ({ ...r, headers: { ...r.headers, 'idempotency-key': `bench-${runId}-${++keyCounter}` } });
+  const rotation = scenario.rotation?.map((turn) => ({ headers: turn.headers, body: JSON.stringify(turn.body) }));
+  let turns = 0;
+  if (scenario.idempotencyKeys || rotation) {
+    request.setupRequest = (r) => {
+      const turn = rotation?.[turns++ % rotation.length];
+      const key: Record<string, string> = scenario.idempotencyKeys ? { 'idempotency-key': `bench-${runId}-${++keyCounter}` } : {};
+      return { ...r, headers: { ...r.headers, ...turn?.headers, ...key }, ...(turn ? { body: turn.body } : {}) };
+    };
   }
   const latencies: number[] = [];
   const instance = autocannon({

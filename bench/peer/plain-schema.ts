@@ -34,9 +34,9 @@ export async function ensurePlainSchema(owner: pg.Client, seed: SeedInfo): Promi
 }
 
 /** Deletes the rows the peer's create scenario added (the same marker the API's creates carry). */
-export async function removePeerCreatedRows(owner: pg.Client, userId: string, marker: string): Promise<void> {
+export async function removePeerCreatedRows(owner: pg.Client, userIds: string[], marker: string): Promise<void> {
   const { rows: [table] } = await owner.query<{ exists: boolean }>(`select to_regclass('plain.transactions') is not null as exists`);
   if (!table!.exists) return;
-  await owner.query('delete from plain.transactions where user_id = $1 and description = $2', [userId, marker]);
+  await owner.query('delete from plain.transactions where user_id = any($1) and description = $2', [userIds, marker]);
   await owner.query('vacuum (analyze) plain.transactions');
 }
