@@ -7,6 +7,7 @@ export type Ratio = { name: string; value: number; target: number; pass: boolean
 export type Cluster = { single: Measurement; cluster: Measurement | undefined; scaling: number };
 
 import type { ImportMeasurement } from './import.ts';
+import type { InsertCost } from './insert-cost.ts';
 
 export type RunReport = {
   date: string;
@@ -17,6 +18,7 @@ export type RunReport = {
   ratios: Ratio[];
   cluster: Cluster | undefined;
   imports: ImportMeasurement[] | undefined;
+  insertCost?: InsertCost | undefined;
   plans: { title: string; sql: string; plan: string }[];
   notes: string[];
   /** The FastAPI peer's versions, or why it was not measured; undefined when no peer scenario ran. */
@@ -116,6 +118,8 @@ const changes = [
   'The caller\'s name is remembered per physical connection. Slonik gives every checkout a fresh connectionId, so the cache keyed by it had never hit: every request paid an `app_begin_session` round trip (list 0.62× → 0.82×, create 0.50× → 0.70×).',
   'The merchant and account reports sum per category and merchant (or account) before joining, and read the merchant aggregate index-only (its key carries the totals, migration 0009): heavy user, 3 years, 12 ms → 5 and 3 ms at one connection.',
   'Spending by week or day (read from the transactions) sums per day and category before picking the expense categories by id, instead of a generic plan\'s index probe per transaction: heavy user, ten months by week, 60 → 19 ms.',
+  'A create filed under a category is one statement: its lesson goes in with the row (a CTE keeping only the inserted rows\' lessons), and folding lessons into the stored model every sixteen runs after the commit. BEGIN, the lesson append and COMMIT are gone, and the account\'s balance row is no longer locked across round trips (one-account create 232–276 → 266–371 req/s, 0.43× → 0.48–0.65× the floor).',
+  'One statement trigger keeps the revision, the volumes, the report totals and the balances on insert (migration 0018), instead of four, the report totals no longer through jsonb; a single-row INSERT 1.29–1.96 → 0.99–1.13 ms on a 100,000-row user (a plain table: 0.69–0.81 ms; so 0.45–0.54× → 0.62–0.70× of it).',
   'Tried without gain: a larger V8 young generation (`--max-semi-space-size=32`); the API\'s CPU per list request stayed within the noise (371–407 µs either way).',
 ];
 
@@ -126,7 +130,7 @@ npm run bench:seed   # once: recreates database spendsense_bench (embedded in .d
 npm run bench        # builds, measures, rewrites this file (raw numbers in .data/bench-results.json)
 \`\`\`
 
-Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, create-spread, create-idem-spread, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, insights-forecast, insights-anomalies, insights-recurring, import, list-metrics-off, create-metrics-off, floor-list, floor-create, floor-create-spread, floor-naive, peer-list, peer-create, peer-create-spread, peer-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.`;
+Seed size: \`BENCH_USERS\` (1000), \`BENCH_TXNS_PER_USER\` (1000), \`BENCH_HEAVY_TXNS\` (100000), \`BENCH_YEARS\` (3), or the flags \`-- --users=… --txns-per-user=… --heavy-txns=… --years=…\`. Run knobs: \`BENCH_DURATION\`, \`BENCH_LATENCY_DURATION\`, \`BENCH_WARMUP\`, \`BENCH_CONNECTIONS\`, \`BENCH_RETRIES\`; \`BENCH_ONLY\` (comma-separated ids: list, list-deep, get, create, create-idem, create-spread, create-idem-spread, insert-cost, budget-light, budget-heavy, spending-light, spending-heavy, spending-light-days, spending-heavy-days, cash-flow, insights-forecast, insights-anomalies, insights-recurring, import, list-metrics-off, create-metrics-off, floor-list, floor-create, floor-create-spread, floor-naive, peer-list, peer-create, peer-create-spread, peer-naive) measures only those, without cluster mode and without touching this file; \`BENCH_CPU_PROF=1\` writes the API's CPU profiles to .data/bench-profiles/.`;
 
 function machineAndRun(r: RunReport): string {
   const { seed, settings: s, machine: m } = r;
@@ -174,6 +178,16 @@ ${r.imports ? ['| file | rows | seconds | rows created | API RSS before → peak
 POST /v1/accounts/{id}/imports with a generated bank-style CSV (date, description, amount), end to end: upload, streamed parse, fingerprinting, 5,000-row multi-row inserts with the balance and report triggers, the import record. The file streams to disk and the parse streams from it, so the API's memory follows the chunk size, not the file.`;
 }
 
+/** The schema's write amplification: the same INSERT on the schema and on a plain table. */
+const insertCostTarget = 0.6;
+
+function insertCost(r: RunReport): string {
+  const c = r.insertCost;
+  return `## Insert cost
+
+${c ? `The API's single-row INSERT, ${c.rounds} alternating rounds of ${c.rowsPerRound.toLocaleString('en-US')} autocommit statements on one connection (bench/insert-cost.ts): **${fixed(c.schemaMs, 3)} ms** per row into \`transactions\`, **${fixed(c.plainMs, 3)} ms** into a plain copy (same columns and defaults, primary key only): the schema runs at **${fixed(c.ratio, 2)}×** the plain table (target ≥ ${insertCostTarget}×: ${c.ratio >= insertCostTarget ? 'pass' : 'FAIL'}). Commits do not wait for the WAL flush here, so this is the database's work per row.` : 'Not measured.'}`;
+}
+
 function clusterMode(r: RunReport): string {
   const c = r.cluster;
   const { settings: s, machine: m } = r;
@@ -204,6 +218,8 @@ ${method(r.settings)}
 ${results(r)}
 
 ${statementImport(r)}
+
+${insertCost(r)}
 
 ${clusterMode(r)}
 ${r.notes.length ? `\n## Notes\n\n${r.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}

@@ -17,6 +17,7 @@ import { paths, projectRoot } from '../src/paths.ts';
 import { countPostgresAsOurs, watchOtherCpu } from './cpu.ts';
 import { openBenchServer, readSeedInfo, type BenchServer, type SeedInfo } from './db.ts';
 import { measureImports, type ImportMeasurement } from './import.ts';
+import { measureInsertCost, type InsertCost } from './insert-cost.ts';
 import { explainAll, hotQueries } from './plans.ts';
 import { apiScenarios, createMarker, fixtures, floorScenarios, metricsOffScenarios, peerScenarios, type Fixtures } from './fixtures.ts';
 import { ensurePlainSchema, removePeerCreatedRows } from './peer/plain-schema.ts';
@@ -130,6 +131,14 @@ async function measureImportsIfSelected(api: Service, f: Fixtures, owner: pg.Cli
   const imports = await measureImports(api.url, f.tokens.writer, api.child.pid!);
   for (const m of imports) log(`import ${m.rows} rows (${m.mib.toFixed(1)} MiB): ${m.seconds.toFixed(2)} s, RSS ${m.rssBeforeMiB.toFixed(0)} → peak ${m.rssPeakMiB.toFixed(0)} MiB`);
   return imports;
+}
+
+async function measureInsertCostIfSelected(databaseUrl: string, f: Fixtures, owner: pg.Client): Promise<InsertCost | undefined> {
+  if (only && !only.has('insert-cost')) return undefined;
+  await settle(owner);
+  const cost = await measureInsertCost(databaseUrl, f);
+  log(`single-row INSERT: ${cost.schemaMs.toFixed(3)} ms on the schema, ${cost.plainMs.toFixed(3)} ms on a plain table: ${cost.ratio.toFixed(2)}×`);
+  return cost;
 }
 
 /** Stops one service of the run and notes the error lines it logged, if any. */
@@ -289,6 +298,7 @@ async function measureAll(bench: Bench, services: Service[]): Promise<RunReport>
   const measurements = await measureScenarios(api, floor, f, owner, notes);
   measurements.push(...(await measurePeer(run, f, peerRuntime)));
   const imports = await measureImportsIfSelected(api, f, owner);
+  const insertCost = await measureInsertCostIfSelected(server.url, f, owner);
   await settle(owner);
   await stopAndCount(api, services, notes, (lines) => `The API logged ${lines} error line(s) during the run: see ${api.logFile}.`);
   measurements.push(...(await measureMetricsOff(run, f)));
@@ -306,7 +316,7 @@ async function measureAll(bench: Bench, services: Service[]): Promise<RunReport>
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: machineOf(postgres, server),
-    seed, settings, rows, ratios, cluster, imports, plans, notes,
+    seed, settings, rows, ratios, cluster, imports, insertCost, plans, notes,
     peer: peerRuntime && (peerRuntime.ready ? peerRuntime.versions : `not measured: ${peerRuntime.reason}`),
   };
 }
