@@ -6,7 +6,8 @@ import { freePort } from '../src/db/embedded.ts';
 import { paths, projectRoot } from '../src/paths.ts';
 import { peerPython } from './peer/runtime.ts';
 
-export type Service = { name: string; url: string; logFile: string; child: ChildProcess; stop: () => Promise<void> };
+/** `readyMs`: from the spawn to the first 200 on its ready path (start-up, measured to 25 ms). */
+export type Service = { name: string; url: string; logFile: string; child: ChildProcess; readyMs: number; stop: () => Promise<void> };
 
 async function waitUntilReady(name: string, child: ChildProcess, url: string, logFile: string): Promise<void> {
   const deadline = Date.now() + 90_000;
@@ -14,7 +15,7 @@ async function waitUntilReady(name: string, child: ChildProcess, url: string, lo
     if (child.exitCode !== null) break;
     const status = await fetch(url).then((r) => r.status, () => 0);
     if (status === 200) return;
-    await sleep(200);
+    await sleep(25);
   }
   const log = readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
   throw new Error(`${name} did not become ready at ${url} (exit code ${child.exitCode}); end of ${logFile}:\n${log}`);
@@ -26,6 +27,7 @@ async function startService(name: string, command: [string, ...string[]], env: R
   const logFile = `${paths.dataDir}/bench-${name}.log`;
   const log = openSync(logFile, 'w');
   const [executable, ...args] = command;
+  const spawnedAt = performance.now();
   const child = spawn(executable, args, {
     cwd: projectRoot,
     env: { ...process.env, ...env, PORT: String(port) },
@@ -47,7 +49,7 @@ async function startService(name: string, command: [string, ...string[]], env: R
     await stop();
     throw error;
   }
-  return { name, url, logFile, child, stop };
+  return { name, url, logFile, child, readyMs: performance.now() - spawnedAt, stop };
 }
 
 /**

@@ -16,7 +16,7 @@ import pg from 'pg';
 import { paths, projectRoot } from '../src/paths.ts';
 import { countPostgresAsOurs, watchOtherCpu } from './cpu.ts';
 import { openBenchServer, readSeedInfo, type BenchServer, type SeedInfo } from './db.ts';
-import { measureImports, type ImportMeasurement } from './import.ts';
+import { measureImports, rssMiB, type ImportMeasurement } from './import.ts';
 import { measureInsertCost, type InsertCost } from './insert-cost.ts';
 import { explainAll, hotQueries } from './plans.ts';
 import { apiScenarios, createMarker, fixtures, floorScenarios, metricsOffScenarios, peerScenarios, type Fixtures } from './fixtures.ts';
@@ -293,9 +293,13 @@ async function measureAll(bench: Bench, services: Service[]): Promise<RunReport>
   const f = await fixtures(api.url, owner);
   await removeCreatedRows(owner, f.creatingUserIds);
   const peerRuntime = await preparePeer(bench, f);
-  const notes: string[] = [];
+  const notes: string[] = [
+    `Start-up: the API (production build, an existing database) answered /readyz ${(api.readyMs / 1000).toFixed(2)} s after it was spawned (target < 2 s: ${api.readyMs < 2000 ? 'pass' : 'FAIL'}).`,
+  ];
   const run: Run = { serverUrl: server.url, jwtSecret, owner, services, notes };
   const measurements = await measureScenarios(api, floor, f, owner, notes);
+  const rssAfterLoad = rssMiB(api.child.pid!);
+  notes.push(`Memory: the API's RSS after its load scenarios was ${rssAfterLoad.toFixed(0)} MiB (target < 250 MiB: ${rssAfterLoad < 250 ? 'pass' : 'FAIL'}); the import's peaks are in its table.`);
   measurements.push(...(await measurePeer(run, f, peerRuntime)));
   const imports = await measureImportsIfSelected(api, f, owner);
   const insertCost = await measureInsertCostIfSelected(server.url, f, owner);

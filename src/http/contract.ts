@@ -55,6 +55,11 @@ export function createContractBackend(definition: Document): OpenAPIBackend {
   return new OpenAPI31Backend({
     definition,
     strict: true,
+    // Each operation's validators are compiled when it is first called, and the document is
+    // dereferenced synchronously: compiling every request and response validator up front was
+    // 1.5 s of a 2.1 s start-up. (The quick mode's other step, skipping the 3.0 meta-schema
+    // check, is already ours: see OpenAPI31Backend.)
+    quick: true,
     validate: true,
     coerceTypes: true,
     ajvOpts: { allErrors: true, useDefaults: true },
