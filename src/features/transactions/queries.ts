@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sql } from '../../db/sql.ts';
 import { dateCursor } from '../../http/pagination.ts';
 import { currencyCode } from '../../money/currency.ts';
-import { appendLessonsOfInserted, pendingLessonsAfter, type RowLesson } from '../enrichment/queries.ts';
+import { appendLessonsOfInserted, pendingLessonsAfter, type RowLesson } from '../enrichment/lesson-statements.ts';
 
 type Db = CommonQueryMethods;
 
