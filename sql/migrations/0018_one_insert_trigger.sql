@@ -5,9 +5,6 @@
 -- ledger_revisions, ledger_volumes, report totals, accounts), so concurrent writes lock alike.
 create or replace function transactions_after_insert() returns trigger
 language plpgsql as $$
-declare
-  proposed integer;
-  applied integer;
 begin
   -- The inserted rows' users exist: their foreign key said so.
   insert into ledger_revisions as r (user_id, revision)
@@ -15,23 +12,8 @@ begin
   order by 1
   on conflict (user_id) do update set revision = r.revision + 1;
 
-  with change as (
-    select user_id, currency, sum(abs(amount)) as delta from new_rows group by user_id, currency having sum(abs(amount)) <> 0
-  ),
-  written as (
-    insert into ledger_volumes as v (user_id, currency, volume)
-    select user_id, currency, delta from change
-    where delta <= 9007199254740991
-    order by user_id, currency
-    on conflict (user_id, currency) do update set volume = v.volume + excluded.volume
-      where v.volume + excluded.volume <= 9007199254740991
-    returning 1
-  )
-  select (select count(*) from change), (select count(*) from written) into proposed, applied;
-  if applied < proposed then
-    raise exception 'the amounts and opening balances of one currency would add up to more than 9007199254740991 minor units'
-      using errcode = 'check_violation', constraint = 'transactions_volume_limit';
-  end if;
+  perform ledger_volumes_add(array_agg(user_id), array_agg(currency), array_agg(volume), 'transactions_volume_limit')
+  from (select user_id, currency, sum(abs(amount)) as volume from new_rows group by user_id, currency) d;
 
   with by_category as (
     insert into monthly_category_totals as m (user_id, currency, month, category_id, total, count)
