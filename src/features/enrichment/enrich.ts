@@ -159,13 +159,12 @@ const foldEvery = 16;
 
 /**
  * Teaches the user's categorizer the categories they chose, in the write's own transaction: the
- * lessons are appended (no lock, no rewrite of the state), and every sixteen lessons this write folds
- * them into the stored state under its row lock. A correction of a model guess counts extra.
+ * lessons are appended (no lock, no rewrite of the state). Answers how many are then pending: the
+ * write folds them into the stored state once it has committed, when foldIsDue says so. A
+ * correction of a model guess counts extra.
  */
-export async function learn(queries: EnrichmentQueries, userId: string, lessons: readonly Lesson[]): Promise<void> {
-  if (lessons.length === 0) return;
-  const pending = await queries.appendLessons(lessons);
-  if (foldIsDue(pending)) await foldLessons(queries, userId);
+export async function learn(queries: EnrichmentQueries, lessons: readonly Lesson[]): Promise<number> {
+  return lessons.length === 0 ? 0 : queries.appendLessons(lessons);
 }
 
 /** Whether a write that left this many lessons pending should fold them into the stored state. */

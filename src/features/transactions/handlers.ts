@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/api.ts';
 import { assertIfMatch, etagOf } from '../../http/etag.ts';
-import type { Handler, UserContext } from '../../http/operation.ts';
+import type { Handler, OperationId, UserContext } from '../../http/operation.ts';
 import { decodeCursor, page } from '../../http/pagination.ts';
 import { notYours, problems, type FieldError } from '../../http/problems.ts';
 import { defaultPageLimit } from '../../limits.ts';
@@ -35,6 +35,15 @@ function toRows(items: TransactionCreate[]): Incoming[] {
 }
 
 /**
+ * Folding the caller's lessons into their stored model is compaction, not part of the change: it
+ * runs once the change has committed, so the write's locks on the account's and the user's totals
+ * are not held meanwhile.
+ */
+function foldLessonsWhenDue(context: Pick<UserContext<OperationId>, 'userId' | 'afterCommit'>, pendingLessons: number): void {
+  if (foldIsDue(pendingLessons)) context.afterCommit((later) => foldLessons(later.enrichment, context.userId));
+}
+
+/**
  * Inserts all the requested transactions or none: when the insert left rows out, their account or
  * category is not the caller's — found here, named per item in a 422 that rolls the rest back.
  */
@@ -45,9 +54,7 @@ async function insertAll(context: UserContext<'createTransaction' | 'createTrans
   const enriched = await enrich(q.enrichment, userId, rows);
   // The lessons go in with the rows, in one statement: a filed create needs no transaction.
   const { inserted, pendingLessons } = await transactions.insertLearning(enriched, lessonsOf(rows, enriched));
-  // Folding them is compaction, not part of the change: it runs once the insert has committed,
-  // so the insert's locks on the account's and the user's totals are not held meanwhile.
-  if (foldIsDue(pendingLessons)) context.afterCommit((later) => foldLessons(later.enrichment, userId));
+  foldLessonsWhenDue(context, pendingLessons);
   if (inserted.length === items.length) return inserted;
   const accounts = new Set((await transactions.findAccountCurrencies([...new Set(items.map((item) => item.account_id))])).map((a) => a.id));
   const categoryIds = [...new Set(items.flatMap((item) => (item.category_id ? [item.category_id] : [])))];
@@ -144,7 +151,8 @@ function changesOf(body: TransactionUpdate): TransactionChanges {
   };
 }
 
-export const updateTransaction: Handler<'updateTransaction'> = async ({ q, userId, path, headers, body }) => {
+export const updateTransaction: Handler<'updateTransaction'> = async (context) => {
+  const { q, path, headers, body } = context;
   const current = await q.transactions.find(path.id, { forUpdate: true });
   if (!current) throw notFound();
   assertIfMatch(headers['if-match'], current);
@@ -155,7 +163,8 @@ export const updateTransaction: Handler<'updateTransaction'> = async ({ q, userI
   if (body.merchant && transaction.merchant !== current.merchant) await q.enrichment.rememberAliasOf(path.id, transaction.merchant!);
   // Filing it teaches the caller's categorizer; overriding its own guess teaches it more.
   if (body.category_id && body.category_id !== current.category_id) {
-    await learn(q.enrichment, userId, [{ input: writtenInput(transaction), categoryId: body.category_id, correction: current.categorized_by === 'model' }]);
+    const lesson = { input: writtenInput(transaction), categoryId: body.category_id, correction: current.categorized_by === 'model' };
+    foldLessonsWhenDue(context, await learn(q.enrichment, [lesson]));
   }
   return { status: 200, body: transaction, headers: { ETag: etagOf(transaction) } };
 };

@@ -226,18 +226,18 @@ function inInputOrder(rows: readonly NewTransaction[], inserted: readonly Transa
 
 /** The caller's transactions, bound to one request's connection. */
 export function transactionQueries(db: Db, userId: string) {
+  const insert = async (rows: NewTransaction[], options: { onDuplicate: OnDuplicate } = { onDuplicate: 'fail' }): Promise<Transaction[]> =>
+    inInputOrder(rows, await db.any(insertTransactionsStatement(userId, rows, options.onDuplicate)));
   return {
     /** Inserts the rows the caller may own, answering them in input order (see insertRows). */
-    async insert(rows: NewTransaction[], options: { onDuplicate: OnDuplicate } = { onDuplicate: 'fail' }): Promise<Transaction[]> {
-      return inInputOrder(rows, await db.any(insertTransactionsStatement(userId, rows, options.onDuplicate)));
-    },
+    insert,
 
     /**
      * Inserts the rows the caller may own (see insertRows) with the lessons the kept ones teach,
      * answering them in input order and how many lessons are then pending.
      */
     async insertLearning(rows: NewTransaction[], lessons: readonly RowLesson[]): Promise<{ inserted: Transaction[]; pendingLessons: number }> {
-      if (lessons.length === 0) return { inserted: inInputOrder(rows, await db.any(insertTransactionsStatement(userId, rows, 'fail'))), pendingLessons: 0 };
+      if (lessons.length === 0) return { inserted: await insert(rows), pendingLessons: 0 };
       const found = await db.any(insertLearningStatement(userId, rows, lessons));
       return { inserted: inInputOrder(rows, found.map(({ pending_lessons: _, ...row }) => row)), pendingLessons: found[0]?.pending_lessons ?? 0 };
     },
