@@ -73,6 +73,34 @@ export function operationFacts(definition: Document): Map<string, OperationFacts
   return facts;
 }
 
+/** Our formats on top of ajv-formats': the checks every validator of the contract shares. */
+function withFormats(ajv: Ajv): Ajv {
+  // Full format checks: 2026-02-30 is not a date, "abc" is not a uuid.
+  addFormats.default(ajv, { mode: 'full' });
+  // ajv-formats also takes `urn:uuid:…`; ids here are the plain 36-character form only.
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  // Calendar dates are real days within the ledger's range (the Date schema), never a year
+  // PostgreSQL cannot hold (it has no year 0).
+  ajv.addFormat('date', (value: string) => isLedgerDate(value));
+  return ajv;
+}
+
+/**
+ * openapi-backend makes a new Ajv for every schema it compiles (~170 request validators, ~1,900
+ * response ones), and each compiles the JSON Schema meta-schema again. One Ajv per set of options
+ * compiles every validator of the contract instead: the contract's schemas have no `$id`, so
+ * nothing in one collides with another.
+ */
+function sharedAjv(): (fresh: Ajv, options: object) => Ajv {
+  const byOptions = new Map<string, Ajv>();
+  return (fresh, options) => {
+    const key = JSON.stringify(options);
+    let ajv = byOptions.get(key);
+    if (!ajv) byOptions.set(key, (ajv = withFormats(fresh)));
+    return ajv;
+  };
+}
+
 /** The contract as an openapi-backend: the app routes and validates with it, tests check answers with it. */
 export function createContractBackend(definition: Document): OpenAPIBackend {
   return new OpenAPI31Backend({
@@ -81,16 +109,7 @@ export function createContractBackend(definition: Document): OpenAPIBackend {
     validate: true,
     coerceTypes: true,
     ajvOpts: { allErrors: true, useDefaults: true },
-    customizeAjv: (ajv: Ajv) => {
-      // Full format checks: 2026-02-30 is not a date, "abc" is not a uuid.
-      addFormats.default(ajv, { mode: 'full' });
-      // ajv-formats also takes `urn:uuid:…`; ids here are the plain 36-character form only.
-      ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
-      // Calendar dates are real days within the ledger's range (the Date schema), never a year
-      // PostgreSQL cannot hold (it has no year 0).
-      ajv.addFormat('date', (value: string) => isLedgerDate(value));
-      return ajv;
-    },
+    customizeAjv: sharedAjv(),
   });
 }
 
