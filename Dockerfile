@@ -111,4 +111,8 @@ STOPSIGNAL SIGTERM
 # Exec form: node is PID 1 and receives SIGTERM itself (the app shuts down gracefully).
 # --import registers OpenTelemetry before any instrumented module loads (it exports only when
 # OTEL_EXPORTER_OTLP_ENDPOINT is set).
-CMD ["node", "--import", "./dist/observability/tracing.js", "dist/server.js"]
+# The heap is sized for the 1 GiB Fargate task (deploy/), whatever the host: an old space of
+# 512 MiB is what V8 derives from 1 GiB itself, and a 16 MiB young generation. On a large host V8
+# would otherwise let the heap grow to several times the ~40 MB that is live (bench: RSS after
+# the load scenarios 383 → 184 MiB, with the same throughput; BENCHMARKS.md).
+CMD ["node", "--max-old-space-size=512", "--max-semi-space-size=16", "--import", "./dist/observability/tracing.js", "dist/server.js"]

@@ -53,16 +53,27 @@ async function startService(name: string, command: [string, ...string[]], env: R
 }
 
 /**
- * The API as the image runs it (`node --import ./dist/observability/tracing.js dist/server.js`; no
- * OTLP endpoint, so tracing stays off), without rate limits. `metrics: false` is METRICS_PORT=off:
+ * The image's command (the Dockerfile's last CMD, exec form): the API is benchmarked with the
+ * node flags production runs with, the heap sizing among them.
+ */
+export function imageCommand(): string[] {
+  const lines = readFileSync(`${projectRoot}/Dockerfile`, 'utf8').split('\n');
+  const cmd = lines.filter((line) => line.startsWith('CMD [')).at(-1);
+  if (!cmd) throw new Error('the Dockerfile has no exec-form CMD');
+  return JSON.parse(cmd.slice('CMD'.length)) as string[];
+}
+
+/**
+ * The API as the image runs it (`imageCommand`; no OTLP endpoint, so tracing stays off), without rate limits. `metrics: false` is METRICS_PORT=off:
  * the reference the metrics' cost is measured against. With them on, the endpoint is on a free port.
  */
 export async function startApi(options: { databaseUrl: string; jwtSecret: string; webConcurrency: number; metrics?: boolean }): Promise<Service> {
   const metrics = options.metrics ?? true;
   const name = `${options.webConcurrency === 1 ? 'api' : `api-${options.webConcurrency}-workers`}${metrics ? '' : '-metrics-off'}`;
-  const nodeArgs = ['--import', './dist/observability/tracing.js'];
-  if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${paths.dataDir}/bench-profiles`);
-  return startService(name, [process.execPath, ...nodeArgs, 'dist/server.js'], {
+  const [program, ...args] = imageCommand();
+  if (program !== 'node') throw new Error(`the image's CMD starts ${program}, not node`);
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${paths.dataDir}/bench-profiles`] : [];
+  return startService(name, [process.execPath, ...profile, ...args], {
     NODE_ENV: 'production',
     DATABASE_URL: options.databaseUrl,
     JWT_SECRET: options.jwtSecret,

@@ -107,7 +107,7 @@ describe('Dockerfile', () => {
 
   it('starts the server with tracing registered first, from files the build compiles', () => {
     const cmd = execForm(valuesOf(runtime, 'CMD').at(-1)!.args);
-    expect(cmd).toEqual(['node', '--import', './dist/observability/tracing.js', 'dist/server.js']);
+    expect(cmd).toEqual(['node', '--max-old-space-size=512', '--max-semi-space-size=16', '--import', './dist/observability/tracing.js', 'dist/server.js']);
     for (const file of cmd.filter((word) => /^(\.\/)?dist\/.*\.js$/.test(word))) {
       expect({ file, source: contextHas(compiledFrom(file)) }).toEqual({ file, source: true });
     }
