@@ -58,8 +58,10 @@ async function startService(name: string, command: [string, ...string[]], env: R
  */
 export function imageCommand(): string[] {
   const lines = readFileSync(`${projectRoot}/Dockerfile`, 'utf8').split('\n');
-  const cmd = lines.filter((line) => line.startsWith('CMD [')).at(-1);
-  if (!cmd) throw new Error('the Dockerfile has no exec-form CMD');
+  // The last CMD of all, so a runtime CMD rewritten in another form fails here instead of the
+  // bench quietly starting an earlier stage's (the mock's).
+  const cmd = lines.filter((line) => line.startsWith('CMD')).at(-1);
+  if (!cmd?.startsWith('CMD [') || !cmd.trimEnd().endsWith(']')) throw new Error(`the Dockerfile's last CMD is not a one-line exec form: ${cmd}`);
   return JSON.parse(cmd.slice('CMD'.length)) as string[];
 }
 
