@@ -911,6 +911,31 @@ describe('Idempotency-Key on transaction creates', () => {
     expect(await balanceOf(user, account.id)).toBe(60);
   });
 
+  it('replays the first answer even where repeating the create would now fail (its external_id is taken by the first)', async () => {
+    const user = await newUser();
+    const account = await createAccount(user);
+    const key = randomUUID();
+    const body = item(account.id, { amount: -12, external_id: 'FITID-REPLAY' });
+    const first = await post(user, '/v1/transactions', body, key);
+    const second = await post(user, '/v1/transactions', body, key);
+    expectReplay(first, second);
+    // Without the key the same body is refused as a duplicate: the replay did not run it again.
+    expect((await t.api.post('/v1/transactions', body, { token: user.token })).status).toBe(409);
+    expect(ids(await transactionsOf(user))).toEqual([first.body.id]);
+    expect(await balanceOf(user, account.id)).toBe(-12);
+  });
+
+  it('answers 422 to a reused key whose new body would fail on its own, naming the key, not the body', async () => {
+    const user = await newUser();
+    const account = await createAccount(user);
+    const key = randomUUID();
+    expect((await post(user, '/v1/transactions', item(account.id, { amount: -5 }), key)).status).toBe(201);
+    const reused = await post(user, '/v1/transactions', item(randomUUID(), { amount: -5 }), key);
+    expectUnprocessable(reused);
+    expect(reused.body.detail).toMatch(/Idempotency-Key was already used/);
+    expect(await transactionCount(user)).toBe(1);
+  });
+
   it('answers 422 to the same key with a different body, writing nothing more', async () => {
     const user = await newUser();
     const account = await createAccount(user);

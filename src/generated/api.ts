@@ -2467,8 +2467,9 @@ export interface components {
         Cursor: string;
         /**
          * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-         *     key with the same body replays the first response; with a different body it answers 422;
-         *     while the first request is still in flight it answers 409.
+         *     key with the same body replays the first response; with a different body it answers 422.
+         *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+         *     where it had to wait for the first to finish, replays its response.
          */
         IdempotencyKey: string;
         /** @description The resource's id. */
@@ -3229,8 +3230,9 @@ export interface operations {
             header?: {
                 /**
                  * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-                 *     key with the same body replays the first response; with a different body it answers 422;
-                 *     while the first request is still in flight it answers 409.
+                 *     key with the same body replays the first response; with a different body it answers 422.
+                 *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+                 *     where it had to wait for the first to finish, replays its response.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3987,8 +3989,9 @@ export interface operations {
             header?: {
                 /**
                  * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-                 *     key with the same body replays the first response; with a different body it answers 422;
-                 *     while the first request is still in flight it answers 409.
+                 *     key with the same body replays the first response; with a different body it answers 422.
+                 *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+                 *     where it had to wait for the first to finish, replays its response.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -5399,8 +5402,9 @@ export interface operations {
             header?: {
                 /**
                  * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-                 *     key with the same body replays the first response; with a different body it answers 422;
-                 *     while the first request is still in flight it answers 409.
+                 *     key with the same body replays the first response; with a different body it answers 422.
+                 *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+                 *     where it had to wait for the first to finish, replays its response.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6265,8 +6269,9 @@ export interface operations {
             header?: {
                 /**
                  * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-                 *     key with the same body replays the first response; with a different body it answers 422;
-                 *     while the first request is still in flight it answers 409.
+                 *     key with the same body replays the first response; with a different body it answers 422.
+                 *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+                 *     where it had to wait for the first to finish, replays its response.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -6463,8 +6468,9 @@ export interface operations {
             header?: {
                 /**
                  * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-                 *     key with the same body replays the first response; with a different body it answers 422;
-                 *     while the first request is still in flight it answers 409.
+                 *     key with the same body replays the first response; with a different body it answers 422.
+                 *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+                 *     where it had to wait for the first to finish, replays its response.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -7579,8 +7585,9 @@ export interface operations {
             header?: {
                 /**
                  * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-                 *     key with the same body replays the first response; with a different body it answers 422;
-                 *     while the first request is still in flight it answers 409.
+                 *     key with the same body replays the first response; with a different body it answers 422.
+                 *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+                 *     where it had to wait for the first to finish, replays its response.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8397,8 +8404,9 @@ export interface operations {
             header?: {
                 /**
                  * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-                 *     key with the same body replays the first response; with a different body it answers 422;
-                 *     while the first request is still in flight it answers 409.
+                 *     key with the same body replays the first response; with a different body it answers 422.
+                 *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+                 *     where it had to wait for the first to finish, replays its response.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -8994,8 +9002,9 @@ export interface operations {
             header?: {
                 /**
                  * @description A unique key (a UUID is ideal) that makes this create safe to retry. Within 24 hours the same
-                 *     key with the same body replays the first response; with a different body it answers 422;
-                 *     while the first request is still in flight it answers 409.
+                 *     key with the same body replays the first response; with a different body it answers 422.
+                 *     A retry that meets the first request still in flight answers 409 (retry it shortly), or,
+                 *     where it had to wait for the first to finish, replays its response.
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };

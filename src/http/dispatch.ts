@@ -9,7 +9,7 @@ import type { AppServices } from '../services.ts';
 import type { Caller } from './auth.ts';
 import { clientAddressOf } from './client-address.ts';
 import type { OperationFacts } from './contract.ts';
-import { idempotent } from './idempotency.ts';
+import { answerFromStoredKey, idempotent, KeyMayHoldAnswer } from './idempotency.ts';
 import type { OperationContext, OperationEntry, OperationId, StreamReply, UserContext } from './operation.ts';
 import { problems } from './problems.ts';
 import { uploadOf } from './upload.ts';
@@ -39,15 +39,14 @@ function operationContext(operationId: OperationId, context: Context, request: R
  * single-statement change without BEGIN/COMMIT unless an Idempotency-Key must be stored beside it;
  * any other change in one transaction.
  */
-function scopeOf(entry: OperationEntry<OperationId>, facts: OperationFacts, request: Request, body: unknown, response: Response, replica: DatabasePool | undefined) {
+function scopeOf(entry: OperationEntry<OperationId>, single: boolean, storesKey: boolean, request: Request, response: Response, replica: DatabasePool | undefined) {
   if (entry.access === 'read') {
     if (!entry.replica || !replica) return readAsUser;
     // The primary (the pool it is given) answers what the replica cannot, while nothing is sent yet.
     return <T>(primary: DatabasePool, caller: Caller, read: (db: CommonQueryMethods) => Promise<T>) =>
       readPreferringReplica({ replica, primary, log: request.log }, caller, read, () => !response.headersSent);
   }
-  const storesKey = facts.idempotent && request.headers['idempotency-key'] !== undefined;
-  return entry.access === 'write' && entry.singleStatement?.(body as never) && !storesKey ? writeOnceAsUser : writeAsUser;
+  return single && !storesKey ? writeOnceAsUser : writeAsUser;
 }
 
 async function runAsUser(
@@ -61,19 +60,30 @@ async function runAsUser(
 ): Promise<Answer> {
   const { userId } = caller;
   const followUps: ((q: Queries) => Promise<void>)[] = [];
-  const answer = await scopeOf(entry, facts, request, base.body, response, services.replicaPool)(services.userPool, caller, async (db: CommonQueryMethods) => {
-    const afterCommit = (task: (q: Queries) => Promise<void>) => void followUps.push(task);
-    const context: UserContext<OperationId> = { ...base, userId, db, q: queriesFor(db, userId), afterCommit };
-    const run = () => entry.run(context as never) as Promise<Answer>;
-    const answer = facts.idempotent ? await idempotent(context, run as never) as Answer : await run();
-    if (answer.stream) {
-      // Streamed answers are written while the connection (and its transaction) is still held.
-      response.status(200).set(answer.headers ?? {});
-      await answer.stream(response);
-      response.end();
-    }
-    return answer;
-  });
+  // A single statement's create is cheap to roll back: its key is checked as its reply is stored.
+  const single = entry.access === 'write' && entry.singleStatement?.(base.body as never) === true;
+  const storesKey = facts.idempotent && request.headers['idempotency-key'] !== undefined;
+  const scope = scopeOf(entry, single, storesKey, request, response, services.replicaPool);
+  let answer: Answer;
+  try {
+    answer = await scope(services.userPool, caller, async (db: CommonQueryMethods) => {
+      const afterCommit = (task: (q: Queries) => Promise<void>) => void followUps.push(task);
+      const context: UserContext<OperationId> = { ...base, userId, db, q: queriesFor(db, userId), afterCommit };
+      const run = () => entry.run(context as never) as Promise<Answer>;
+      const answer = facts.idempotent ? await idempotent(context, run as never, { checkFirst: !single }) as Answer : await run();
+      if (answer.stream) {
+        // Streamed answers are written while the connection (and its transaction) is still held.
+        response.status(200).set(answer.headers ?? {});
+        await answer.stream(response);
+        response.end();
+      }
+      return answer;
+    });
+  } catch (error) {
+    if (!(error instanceof KeyMayHoldAnswer)) throw error;
+    // Rolled back, with the work queued after it: what the key holds answers instead.
+    return await readAsUser(services.userPool, caller, (db) => answerFromStoredKey(db, userId, error)) as Answer;
+  }
   for (const task of followUps) {
     try {
       await writeAsUser(services.userPool, caller, (db) => task(queriesFor(db, userId)));
