@@ -919,7 +919,7 @@ describe('Idempotency-Key on transaction creates', () => {
     const first = await post(user, '/v1/transactions', body, key);
     const second = await post(user, '/v1/transactions', body, key);
     expectReplay(first, second);
-    // Without the key the same body is refused as a duplicate: the replay did not run it again.
+    // Run again, the create is refused as a duplicate; the replay rolled that back and answered the stored 201.
     expect((await t.api.post('/v1/transactions', body, { token: user.token })).status).toBe(409);
     expect(ids(await transactionsOf(user))).toEqual([first.body.id]);
     expect(await balanceOf(user, account.id)).toBe(-12);

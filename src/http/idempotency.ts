@@ -95,7 +95,11 @@ function replayOf<Op extends OperationId>(found: z.infer<typeof lookup>, hash: s
 
 /** After KeyMayHoldAnswer rolled a request back: the key's stored answer, or what the request would have answered otherwise. */
 export async function answerFromStoredKey(db: CommonQueryMethods, userId: string, check: KeyMayHoldAnswer): Promise<Reply<OperationId>> {
-  const replay = replayOf(await db.one(lookupStatement(userId, check.key, { lock: false })), check.hash);
+  // Where the lookup itself fails (the database gone, say), the request's own outcome is the answer.
+  const found = await db.one(lookupStatement(userId, check.key, { lock: false })).catch(() => {
+    throw check.otherwise;
+  });
+  const replay = replayOf(found, check.hash);
   if (replay === undefined) throw check.otherwise;
   return replay;
 }
@@ -144,8 +148,8 @@ async function store(context: UserContext<OperationId>, key: string, hash: strin
 
 /**
  * Runs a creating operation under its `Idempotency-Key`, inside the request's transaction, and
- * stores its reply there (see store). A concurrent request with the same key answers 409 instead
- * of waiting.
+ * stores its reply there (see store). A concurrent request with the same key that meets the first
+ * one's lock answers 409; one that had to wait for it (on a row the first one locked) replays it.
  *
  * `checkFirst` looks the key up (and takes its lock) before the create runs: for operations whose
  * work is long (an import) or many statements, a replay must not redo it. Without it the create
